@@ -1,0 +1,31 @@
+# Two commands a newcomer needs: `make desk` and `make test`. Both create/reuse .venv.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: desk test install bench clean help
+
+help:  ## list targets
+	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the project with test extras
+
+desk: $(STAMP)  ## install, make sure a model is installed, open the desk on seeds/
+	$(BIN)/translator models ensure
+	$(BIN)/translator desk seeds/
+
+test: $(STAMP)  ## install and run the test suite
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)  ## run the benchmarks in bench/
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:  ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,1 @@
+"""Provides one module per `translator` sub-command, each with `register(subparsers)`."""

@@ -1,0 +1,10 @@
+"""Provides the `translator report` sub-command (not implemented yet)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the sub-command to the parser."""
+    sub.add_parser("report", help="(coming soon)")

@@ -1,0 +1,90 @@
+"""Provides Settings: where models, glossaries and state live, and engine knobs.
+
+Nothing happens at import; `load_settings()` reads the environment once and the result is
+passed explicitly to domain objects and the app.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+#: The repository's shipped glossaries (works for source checkouts and editable installs).
+SHIPPED_GLOSSARY_DIR = Path(__file__).resolve().parent.parent / "glossaries"
+#: The small demo model bundled with the package (also the test fixture).
+DEMO_MODEL_PATH = Path(__file__).resolve().parent / "data" / "demo-ar-en.argosmodel"
+#: Argos' public package index; overridable for tests (loopback server) and mirrors.
+DEFAULT_PACKAGE_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+
+
+def _default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "translator"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, resolved once by `load_settings()`."""
+
+    home: Path = field(default_factory=_default_home)
+    """Root of the user's data: installed models live under `home/models`."""
+
+    device: str = "cpu"
+    """CTranslate2 device: cpu, cuda or auto."""
+
+    inter_threads: int = 2
+    """Batches decoded in parallel; with intra_threads=1 this is right for 2-core machines."""
+
+    intra_threads: int = 1
+    """Threads per batch. CTranslate2's default (0 = all cores) oversubscribes small machines."""
+
+    beam_size: int = 4
+    """Beam width, as argostranslate uses."""
+
+    max_batch_tokens: int = 1024
+    """Token budget per CTranslate2 batch (batch_type='tokens')."""
+
+    glossary_paths: tuple[Path, ...] = (SHIPPED_GLOSSARY_DIR,)
+    """Glossary files or folders, later ones override earlier ones."""
+
+    package_index: str = DEFAULT_PACKAGE_INDEX
+    """URL of the Argos package index used by `models install` with no file."""
+
+    @property
+    def models_dir(self) -> Path:
+        """Folder of installed Argos packages (one sub-folder per package)."""
+        return self.home / "models"
+
+    def with_(self, **changes: object) -> "Settings":
+        """Return a copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build Settings from `TRANSLATOR_*` environment variables over the defaults.
+
+    Args:
+        environ: mapping to read instead of `os.environ` (tests).
+
+    Returns:
+        The resolved settings.
+    """
+    env = os.environ if environ is None else environ
+    settings = Settings()
+    changes: dict[str, object] = {}
+    if env.get("TRANSLATOR_HOME"):
+        changes["home"] = Path(env["TRANSLATOR_HOME"])
+    if env.get("TRANSLATOR_DEVICE"):
+        changes["device"] = env["TRANSLATOR_DEVICE"]
+    for key, name in (("TRANSLATOR_INTER_THREADS", "inter_threads"),
+                      ("TRANSLATOR_INTRA_THREADS", "intra_threads"),
+                      ("TRANSLATOR_BEAM_SIZE", "beam_size")):
+        if env.get(key):
+            changes[name] = int(env[key])
+    if env.get("TRANSLATOR_GLOSSARIES"):
+        changes["glossary_paths"] = tuple(Path(p) for p in env["TRANSLATOR_GLOSSARIES"].split(os.pathsep) if p)
+    index = env.get("TRANSLATOR_PACKAGE_INDEX") or env.get("ARGOS_PACKAGE_INDEX")
+    if index:
+        changes["package_index"] = index
+    return replace(settings, **changes)  # type: ignore[arg-type]

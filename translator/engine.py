@@ -1,0 +1,159 @@
+"""Provides the translation engine: an installed Argos ar->en package driven directly.
+
+ArgosEngine loads the package's CTranslate2 model and SentencePiece model once and translates
+many sentences per call: deduplicated, sorted by length and batched by tokens, with thread
+settings that suit small machines (see Settings). ctranslate2 and sentencepiece are imported
+lazily so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from translator.config import Settings
+from translator.errors import EngineError
+
+
+class Engine(Protocol):
+    """What the pipeline needs from a translation engine."""
+
+    @property
+    def label(self) -> str:
+        """Human-readable model name, e.g. `ar→en 1.9` (shown in the desk, saved in reports)."""
+        ...
+
+    @property
+    def is_demo(self) -> bool:
+        """True for the bundled demo model that is not for real work."""
+        ...
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Translate sentences; output i is the translation of input i."""
+        ...
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """Metadata of an installed Argos package."""
+
+    path: Path
+    name: str
+    from_code: str
+    to_code: str
+    version: str
+    target_prefix: str
+    demo: bool
+    metadata: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        return f"{self.from_code}→{self.to_code} {self.version}" + (" (demo)" if self.demo else "")
+
+
+def read_package_info(path: Path) -> PackageInfo:
+    """Read `metadata.json` of an installed (unzipped) package folder."""
+    meta_path = Path(path) / "metadata.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EngineError(f"{meta_path}: cannot read package metadata ({exc}); reinstall the model") from None
+    return PackageInfo(
+        path=Path(path),
+        name=Path(path).name,
+        from_code=str(meta.get("from_code", "")),
+        to_code=str(meta.get("to_code", "")),
+        version=str(meta.get("package_version", "?")),
+        target_prefix=str(meta.get("target_prefix", "")),
+        demo=bool(meta.get("demo", False)),
+        metadata=meta,
+    )
+
+
+class ArgosEngine:
+    """Translates with an installed Argos package through CTranslate2 directly.
+
+    Thread-safe: one lock serialises calls into the model (CTranslate2 parallelises inside a
+    call through inter_threads), so a desk worker and a background fill can share it.
+    """
+
+    def __init__(self, package_path: Path, settings: Settings | None = None) -> None:
+        self.info = read_package_info(package_path)
+        self.settings = settings or Settings()
+        self._translator: Any = None
+        self._sp: Any = None
+        self._lock = threading.Lock()
+        self.calls = 0
+        """Number of sentences sent to the model (tests and benchmarks read it)."""
+
+    @property
+    def label(self) -> str:
+        return self.info.label
+
+    @property
+    def is_demo(self) -> bool:
+        return self.info.demo
+
+    def load(self) -> None:
+        """Load the models now (otherwise done on first use)."""
+        if self._translator is not None:
+            return
+        try:
+            import ctranslate2
+            import sentencepiece
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise EngineError(f"cannot import the engine ({exc}); reinstall with `make install`") from None
+        model_dir = self.info.path / "model"
+        sp_path = self.info.path / "sentencepiece.model"
+        if not model_dir.is_dir() or not sp_path.is_file():
+            raise EngineError(f"{self.info.path}: package lacks model/ or sentencepiece.model; reinstall the model")
+        device = self.settings.device
+        if device == "auto":
+            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        try:
+            self._translator = ctranslate2.Translator(
+                str(model_dir),
+                device=device,
+                inter_threads=self.settings.inter_threads,
+                intra_threads=self.settings.intra_threads,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"{model_dir}: cannot load the model on {device} ({exc})") from None
+        self._sp = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Translate many sentences in one batched call (deduplicated, length-sorted)."""
+        self.load()
+        unique = list(dict.fromkeys(s for s in sentences if s.strip()))
+        if not unique:
+            return ["" for _ in sentences]
+        tokens = [self._sp.encode(s, out_type=str) for s in unique]
+        order = sorted(range(len(unique)), key=lambda i: len(tokens[i]))
+        batch = [tokens[i] for i in order]
+        prefix = [[self.info.target_prefix]] * len(batch) if self.info.target_prefix else None
+        with self._lock:
+            results = self._translator.translate_batch(
+                batch,
+                target_prefix=prefix,
+                max_batch_size=self.settings.max_batch_tokens,
+                batch_type="tokens",
+                beam_size=self.settings.beam_size,
+                length_penalty=0.2,
+                replace_unknowns=True,
+            )
+        self.calls += len(batch)
+        out: dict[str, str] = {}
+        for rank, result in enumerate(results):
+            out[unique[order[rank]]] = self._detokenize(result.hypotheses[0])
+        return [out.get(s, "") for s in sentences]
+
+    def _detokenize(self, pieces: list[str]) -> str:
+        text = self._sp.decode_pieces(pieces).replace("▁", " ")
+        prefix = self.info.target_prefix
+        if prefix and text.startswith(prefix):
+            text = text[len(prefix):]
+        return text.strip()

@@ -1,0 +1,163 @@
+"""Provides ReviewState: a translator's work on one article, saved beside it.
+
+`<name>.review.json` keeps, per paragraph id, the status, the machine output and the current
+English, so reopening resumes exactly and needs no model call for translated paragraphs.
+`<name>.en.md` is the English article (title as heading, then paragraphs). Both are written
+atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+
+from translator.document import Article, Kind
+from translator.errors import InputError
+from translator.fileio import atomic_write_text
+
+STATE_VERSION = 1
+
+
+class Status(str, Enum):
+    """Where a paragraph stands in review."""
+
+    NEW = "new"            # no English yet
+    MACHINE = "machine"    # machine output, untouched
+    EDITED = "edited"      # changed by the translator, not yet accepted
+    REVIEWED = "reviewed"  # accepted by the translator
+
+
+def now_iso() -> str:
+    """UTC timestamp with seconds, for review records."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class ParagraphReview:
+    """Review record of one paragraph."""
+
+    status: Status = Status.NEW
+    machine: str | None = None
+    """The glossary-enforced machine translation, as first shown."""
+    text: str = ""
+    """The current English (machine output or the translator's edit)."""
+    updated: str = ""
+    reviewed_at: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> "ParagraphReview":
+        return cls(
+            status=Status(str(data.get("status", "new"))),
+            machine=data.get("machine"),  # type: ignore[arg-type]
+            text=str(data.get("text", "")),
+            updated=str(data.get("updated", "")),
+            reviewed_at=data.get("reviewed_at"),  # type: ignore[arg-type]
+        )
+
+
+@dataclass
+class ReviewState:
+    """All review records of one article, keyed by paragraph id."""
+
+    article: str
+    paragraphs: dict[str, ParagraphReview] = field(default_factory=dict)
+
+    def get(self, pid: str) -> ParagraphReview:
+        """The record for `pid`, created empty if missing."""
+        return self.paragraphs.setdefault(pid, ParagraphReview())
+
+    def set_machine(self, pid: str, text: str) -> None:
+        """Record machine output; keeps the translator's text if they already edited it."""
+        rec = self.get(pid)
+        rec.machine = text
+        if rec.status is Status.NEW:
+            rec.text, rec.status = text, Status.MACHINE
+        rec.updated = now_iso()
+
+    def set_text(self, pid: str, text: str) -> None:
+        """Record the translator's English; status becomes edited unless it equals the MT."""
+        rec = self.get(pid)
+        if text == rec.text:
+            return
+        rec.text = text
+        rec.status = Status.MACHINE if rec.machine is not None and text == rec.machine else Status.EDITED
+        rec.updated = now_iso()
+
+    def accept(self, pid: str, text: str | None = None) -> None:
+        """Mark reviewed, optionally with final text."""
+        rec = self.get(pid)
+        if text is not None:
+            rec.text = text
+        rec.status = Status.REVIEWED
+        rec.reviewed_at = rec.updated = now_iso()
+
+    def counts(self, article: Article) -> dict[Status, int]:
+        """Paragraph count per status over the article's translatable paragraphs."""
+        counts = {s: 0 for s in Status}
+        for p in article.translatable:
+            counts[self.paragraphs[p.id].status if p.id in self.paragraphs else Status.NEW] += 1
+        return counts
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "version": STATE_VERSION,
+            "article": self.article,
+            "paragraphs": {pid: rec.to_json() for pid, rec in self.paragraphs.items()},
+        }
+
+
+def state_path(article_path: Path, out_dir: Path | None = None) -> Path:
+    """Where the review state of `article_path` lives."""
+    from translator.document import article_stem
+
+    folder = out_dir or Path(article_path).parent
+    return folder / f"{article_stem(Path(article_path))}.review.json"
+
+
+def english_path(article_path: Path, out_dir: Path | None = None) -> Path:
+    """Where the reviewed English of `article_path` is saved."""
+    from translator.document import article_stem
+
+    folder = out_dir or Path(article_path).parent
+    return folder / f"{article_stem(Path(article_path))}.en.md"
+
+
+def load_review(article_path: Path, out_dir: Path | None = None) -> ReviewState:
+    """Load the review state, or an empty one if none was saved yet."""
+    path = state_path(article_path, out_dir)
+    if not path.exists():
+        return ReviewState(article=Path(article_path).name)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return ReviewState(
+            article=str(data.get("article", Path(article_path).name)),
+            paragraphs={pid: ParagraphReview.from_json(rec) for pid, rec in data.get("paragraphs", {}).items()},
+        )
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise InputError(path, f"review state is corrupt ({exc})", "move it aside to start the review afresh") from None
+
+
+def render_english(article: Article, state: ReviewState) -> str:
+    """The English article as Markdown: `# title`, then one paragraph per block."""
+    blocks: list[str] = []
+    for p in article.translatable:
+        rec = state.paragraphs.get(p.id)
+        text = (rec.text if rec else "").strip()
+        if not text:
+            continue
+        blocks.append(f"# {text}" if p.kind is Kind.TITLE else text)
+    return "\n\n".join(blocks) + "\n"
+
+
+def save_review(article: Article, state: ReviewState, out_dir: Path | None = None) -> None:
+    """Atomically write the review state and the English article."""
+    atomic_write_text(state_path(article.path, out_dir), json.dumps(state.to_json(), ensure_ascii=False, indent=1))
+    atomic_write_text(english_path(article.path, out_dir), render_english(article, state))
