@@ -1,10 +1,84 @@
-"""Provides the `translator qa` sub-command (not implemented yet)."""
+"""Provides `translator qa FILE_OR_DIR`: QA findings on saved review state, exit 1 on errors."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
-    sub.add_parser("qa", help="(coming soon)")
+    p = sub.add_parser(
+        "qa",
+        help="check reviewed translations: glossary terms, numbers, Arabic left, empty, length, brackets",
+        description="Check the English saved in <name>.review.json beside each article. "
+        "Exit code 0 when there are no errors (warnings allowed), 1 otherwise.",
+    )
+    p.add_argument("path", type=Path, metavar="FILE_OR_DIR", help="an article, its .review.json, or a folder")
+    p.add_argument("--json", action="store_true", help="print findings as JSON")
+    p.add_argument("--all", action="store_true",
+                   help="also report paragraphs with no English yet (as empty targets)")
+    add_glossary_options(p)
+    p.set_defaults(func=run)
+
+
+def add_glossary_options(p: argparse.ArgumentParser) -> None:
+    """--glossary / --no-glossary, shared by qa, evaluate and report."""
+    p.add_argument("--glossary", type=Path, action="append", metavar="PATH",
+                   help="glossary file or folder (repeatable; default: the configured glossaries)")
+    p.add_argument("--no-glossary", action="store_true", help="skip glossary term checks")
+
+
+def glossary_from_args(args: argparse.Namespace, settings: Any) -> Any:
+    """The glossary chosen on the command line, or None."""
+    if args.no_glossary:
+        return None
+    from translator.qa import load_glossary
+
+    return load_glossary(settings, args.glossary)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check every reviewed article and print findings; 1 if any is an error."""
+    from translator.config import load_settings
+    from translator.document import read_article
+    from translator.errors import InputError
+    from translator.qa import check_review, find_reviewed, summarize
+    from translator.review import load_review
+
+    settings = load_settings()
+    articles = find_reviewed(args.path)
+    if not articles:
+        raise InputError(args.path, "no reviewed articles (no *.review.json) in this folder",
+                         "translate or review articles first")
+    glossary = glossary_from_args(args, settings)
+    results = []
+    for path in articles:
+        article = read_article(path)
+        findings = check_review(article, load_review(path), glossary=glossary, include_new=args.all)
+        results.append((path, findings))
+    counts = summarize(f for _, fs in results for f in fs)
+    errors, warnings = counts.get("error", 0), counts.get("warning", 0)
+    if args.json:
+        json.dump({
+            "articles": [{"article": str(p), "findings": [f.to_json() for f in fs]} for p, fs in results],
+            "errors": errors,
+            "warnings": warnings,
+        }, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for path, findings in results:
+            for f in findings:
+                print(f"{path}:{f.line}: {f.severity.value} {f.kind.value}: {f.message}")
+        if errors or warnings:
+            print(f"{len(results)} article(s): {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+        else:
+            print(f"{len(results)} article(s): no findings")
+    return 1 if errors else 0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")

@@ -1,0 +1,560 @@
+"""Provides QA checks on translated paragraphs: the one module the desk, batch and CLI share.
+
+`check_paragraph` looks at one Arabic source and its English; `check_article` adds the
+article-level length norm; `check_review` runs them over a saved review state. Each problem is a
+`Finding` with the paragraph, a kind, a severity (error = almost surely wrong, warning = worth a
+look) and a one-line message. The glossary is optional: without it no term checks run.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, Protocol
+
+from translator.arabic import normalize
+from translator.document import Article
+from translator.errors import InputError
+from translator.review import ReviewState, Status
+
+
+class Severity(str, Enum):
+    """How sure a check is that something is wrong."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Check(str, Enum):
+    """The kinds of finding (stable names: they appear in JSON output)."""
+
+    EMPTY = "empty"
+    UNTRANSLATED = "untranslated"
+    ARABIC_LEFT = "arabic-left"
+    NUMBER = "number"
+    GLOSSARY = "glossary"
+    LENGTH = "length"
+    BRACKETS = "brackets"
+    QUOTES = "quotes"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One QA problem in one paragraph."""
+
+    index: int
+    """0-based paragraph index (in the article, or in the list that was checked)."""
+    kind: Check
+    severity: Severity
+    message: str
+    id: str | None = None
+    """Paragraph id from translator.document, when checking an article."""
+    line: int | None = None
+    """1-based line of the paragraph in the Arabic file, when known."""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["kind"] = self.kind.value
+        data["severity"] = self.severity.value
+        return data
+
+
+class GlossaryLike(Protocol):
+    """What QA needs from translator.glossary.Glossary."""
+
+    def match(self, text: str) -> Sequence[Any]:
+        """Matches of glossary entries in Arabic text; each has `.entry` with `en` and `alt`."""
+        ...
+
+
+# ---------------------------------------------------------------- scripts and digits
+
+#: Arabic letters and Arabic-Indic digits (main block, supplement, extended-A, presentation forms).
+_ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
+_ARABIC_LETTER_RE = re.compile(r"[\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+#: Arabic-Indic and Eastern (Persian) digits to Latin; Arabic decimal/thousands separators and
+#: percent sign to their Latin forms. Used only for comparison, never to change stored text.
+_DIGITS = str.maketrans({
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+    "\u066b": ".",  # ٫ Arabic decimal separator
+    "\u066c": ",",  # ٬ Arabic thousands separator
+    "\u066a": "%",  # ٪ Arabic percent sign
+})
+
+
+def has_arabic_letters(text: str) -> bool:
+    """True if `text` contains at least one Arabic letter."""
+    return bool(_ARABIC_LETTER_RE.search(text))
+
+
+def latin_digits(text: str) -> str:
+    """`text` with Arabic-Indic digits and separators replaced by Latin ones (same length)."""
+    return text.translate(_DIGITS)
+
+
+# ---------------------------------------------------------------- numbers
+
+# Digits glued to letters still count ("عام2020م", "G20"); only digits and separators bound a number.
+_NUMBER_RE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)(?!\d)")
+_PERCENT_AFTER_AR = re.compile(r"^\s*(?:%|بالمائة|بالمئة|في المائة|في المئة|بالمية)")
+_PERCENT_BEFORE = re.compile(r"%\s*$")
+_PERCENT_AFTER_EN = re.compile(r"^\s*(?:%|per ?cent\b|pct\b)", re.IGNORECASE)
+_SCALE_EN = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 1_000_000_000_000}
+_SCALE_AR = {"ألف": 1_000, "آلاف": 1_000, "الف": 1_000, "مليون": 1_000_000, "ملايين": 1_000_000,
+             "مليار": 1_000_000_000, "مليارات": 1_000_000_000, "بليون": 1_000_000_000,
+             "تريليون": 1_000_000_000_000}
+_SCALE_AFTER_EN = re.compile(r"^\s*(" + "|".join(_SCALE_EN) + r")s?\b", re.IGNORECASE)
+_SCALE_AFTER_AR = re.compile(r"^\s*(" + "|".join(sorted(_SCALE_AR, key=len, reverse=True)) + r")")
+
+#: Number words: a number spelled out on one side may be digits on the other. Spelled numbers
+#: are "optional": they can satisfy the other side but are never reported missing themselves.
+_WORDS_EN = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12, "half": 0.5,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10,
+    "once": 1, "twice": 2, "double": 2, "both": 2, "pair": 2,
+}
+_WORDS_AR = {
+    "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "اثنتان": 2, "ثلاث": 3, "ثلاثة": 3,
+    "أربع": 4, "أربعة": 4, "خمس": 5, "خمسة": 5, "ست": 6, "ستة": 6, "سبع": 7, "سبعة": 7, "ثماني": 8,
+    "ثمانية": 8, "ثمان": 8, "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10, "عشرين": 20, "عشرون": 20,
+    "ثلاثين": 30, "ثلاثون": 30, "أربعين": 40, "أربعون": 40, "خمسين": 50, "خمسون": 50, "مئة": 100,
+    "مائة": 100, "ألف": 1000, "مليون": 1_000_000, "مليار": 1_000_000_000, "نصف": 0.5,
+    "يومين": 2, "عامين": 2, "سنتين": 2, "شهرين": 2, "مرتين": 2, "دولتين": 2, "الأول": 1, "الأولى": 1,
+    "الثاني": 2, "الثانية": 2, "الثالث": 3, "الثالثة": 3, "الرابع": 4, "الرابعة": 4, "الخامس": 5,
+}
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def _words_ar() -> dict[str, float]:
+    return {normalize(k): v for k, v in _WORDS_AR.items()}
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number found in text, with the values it may stand for (separators are ambiguous)."""
+
+    text: str
+    values: frozenset[float]
+    percent: bool = False
+
+
+def _values(token: str) -> set[float]:
+    """Possible values of `1,000` / `1.000` / `3.5` / `3,5` / `2,500.75`."""
+    found: set[float] = set()
+    if re.fullmatch(r"\d+", token):
+        return {float(int(token))}
+    seps = re.findall(r"[.,]", token)
+    groups = re.split(r"[.,]", token)
+    # Thousands grouping: every group after the first has exactly 3 digits (optionally with a
+    # final decimal part after a different separator).
+    if len(set(seps)) == 1 and all(len(g) == 3 for g in groups[1:]):
+        found.add(float("".join(groups)))
+    if len(set(seps)) == 2 and seps[-1] != seps[0] and all(len(g) == 3 for g in groups[1:-1]):
+        found.add(float("".join(groups[:-1]) + "." + groups[-1]))
+    if len(seps) == 1:  # a decimal point or decimal comma
+        found.add(float(groups[0] + "." + groups[1]))
+    return found or {float("".join(groups))}
+
+
+def extract_numbers(text: str, *, arabic: bool) -> list[Number]:
+    """Numbers written with digits in `text` (Arabic-Indic or Latin), with scale words applied.
+
+    `2.5 million` / `2.5 مليون` also stand for 2500000, so either form matches the other.
+    """
+    text = latin_digits(text)
+    scale_re, percent_after = (_SCALE_AFTER_AR, _PERCENT_AFTER_AR) if arabic else (_SCALE_AFTER_EN, _PERCENT_AFTER_EN)
+    scales = _SCALE_AR if arabic else _SCALE_EN
+    numbers: list[Number] = []
+    for match in _NUMBER_RE.finditer(text):
+        values = _values(match.group(1))
+        after = text[match.end():match.end() + 20]
+        scale = scale_re.match(after)
+        if scale:
+            word = scale.group(1).lower() if not arabic else scale.group(1)
+            values |= {v * scales[word] for v in values}
+        percent = bool(percent_after.match(after) or _PERCENT_BEFORE.search(text[max(0, match.start() - 3):match.start()]))
+        numbers.append(Number(match.group(1), frozenset(values), percent))
+    return numbers
+
+
+def spelled_numbers(text: str, *, arabic: bool) -> set[float]:
+    """Values of number words in `text` (`three`, `ثلاثة`, `twice`)."""
+    table = _words_ar() if arabic else _WORDS_EN
+    if arabic:
+        text = normalize(text)  # hamza, ta marbuta, harakat: ثلاثةُ / ثلاثه / ثلاثة all match
+    values: set[float] = set()
+    for word in _WORD_RE.findall(text):
+        key = word if arabic else word.lower()
+        if arabic and key not in table:
+            # Strip one common clitic: و ب ل ف ال (وثلاثة, بثلاثة, الثلاثة).
+            for prefix in ("وال", "بال", "لل", "ال", "و", "ب", "ل", "ف"):  # already normalised forms
+                if key.startswith(prefix) and key[len(prefix):] in table:
+                    key = key[len(prefix):]
+                    break
+        if key in table:
+            values.add(float(table[key]))
+    return values
+
+
+def _number_findings(source: str, target: str) -> list[tuple[Severity, str]]:
+    src = extract_numbers(source, arabic=True)
+    tgt = extract_numbers(target, arabic=False)
+    src_words = spelled_numbers(source, arabic=True)
+    tgt_words = spelled_numbers(target, arabic=False)
+    problems: list[tuple[Severity, str]] = []
+    unused = list(tgt)
+    for number in src:
+        match = next((t for t in unused if t.values & number.values), None)
+        if match is not None:
+            unused.remove(match)
+            if number.percent and not match.percent:
+                problems.append((Severity.WARNING, f"{number.text}% in the source is not a percentage in the English ({match.text})"))
+            continue
+        if number.values & tgt_words or any(t.values & number.values for t in tgt):
+            continue  # spelled out ("3 أيام" -> "three days") or repeated in the source
+        shown = latin_digits(number.text) + ("%" if number.percent else "")
+        problems.append((Severity.ERROR, f"number {shown} of the source is missing from the English"))
+    for extra in unused:
+        if extra.values & src_words or any(s.values & extra.values for s in src):
+            continue
+        problems.append((Severity.WARNING, f"number {extra.text} in the English is not in the source"))
+    return problems
+
+
+# ---------------------------------------------------------------- glossary terms
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "\u00a0": " "})
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(_APOSTROPHES)).casefold()
+
+
+def contains_term(text: str, term: str) -> bool:
+    """True if English `term` occurs in `text` as whole words (case- and apostrophe-insensitive)."""
+    term = _fold(term).strip()
+    if not term:
+        return False
+    return re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", _fold(text)) is not None
+
+
+def _entry_forms(entry: Any) -> tuple[str, list[str]]:
+    """(preferred English, accepted alternatives) of a glossary entry."""
+    preferred = str(getattr(entry, "en", "") or "")
+    alts = getattr(entry, "alt", None) or getattr(entry, "alternatives", None) or ()
+    if isinstance(alts, str):
+        alts = [alts]
+    return preferred, [str(a) for a in alts if a]
+
+
+def _match_entry(match: Any) -> Any:
+    return getattr(match, "entry", match)
+
+
+def _match_source(match: Any, source: str) -> str:
+    for attr in ("text", "source", "surface"):
+        value = getattr(match, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    start, end = getattr(match, "start", None), getattr(match, "end", None)
+    if isinstance(start, int) and isinstance(end, int):
+        return source[start:end]
+    return ""
+
+
+def term_rendering(target: str, entry: Any) -> str | None:
+    """'preferred' if the entry's English is in `target`, 'alt' if an accepted variant is, else None."""
+    preferred, alts = _entry_forms(entry)
+    if contains_term(target, preferred):
+        return "preferred"
+    if any(contains_term(target, alt) for alt in alts):
+        return "alt"
+    return None
+
+
+def glossary_terms(source: str, glossary: GlossaryLike) -> list[tuple[str, Any]]:
+    """(Arabic surface, entry) for each distinct glossary entry matched in `source`."""
+    seen: set[int] = set()
+    terms: list[tuple[str, Any]] = []
+    for match in glossary.match(source):
+        entry = _match_entry(match)
+        if id(entry) in seen:
+            continue
+        seen.add(id(entry))
+        terms.append((_match_source(match, source), entry))
+    return terms
+
+
+def _closest_span(target: str, term: str) -> str | None:
+    """The part of `target` most like `term`, if close enough to call it a different rendering."""
+    from rapidfuzz import fuzz
+
+    if not term.strip() or not target.strip():
+        return None
+    found = fuzz.partial_ratio_alignment(term.casefold(), target.casefold())
+    if found is None or found.score < 75:
+        return None
+    start, end = found.dest_start, found.dest_end
+    # Widen to whole words so the message shows what the reader sees.
+    while start > 0 and target[start - 1].isalnum():
+        start -= 1
+    while end < len(target) and target[end].isalnum():
+        end += 1
+    span = target[start:end].strip(" ,.;:")
+    return span or None
+
+
+def _glossary_findings(source: str, target: str, glossary: GlossaryLike) -> list[tuple[Severity, str]]:
+    problems: list[tuple[Severity, str]] = []
+    for surface, entry in glossary_terms(source, glossary):
+        preferred, _alts = _entry_forms(entry)
+        if not preferred:
+            continue
+        rendering = term_rendering(target, entry)
+        if rendering == "preferred":
+            continue
+        if rendering == "alt":
+            problems.append((Severity.WARNING, f"{surface} uses an accepted variant, not the preferred {preferred!r}"))
+            continue
+        near = _closest_span(target, preferred)
+        if near:
+            problems.append((Severity.ERROR, f"{surface} should be {preferred!r}, found {near!r}"))
+        else:
+            problems.append((Severity.ERROR, f"{surface} should be {preferred!r}, which is missing"))
+    return problems
+
+
+# ---------------------------------------------------------------- brackets and quotes
+
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def brackets_balanced(text: str) -> bool:
+    """True if (), [] and {} nest properly."""
+    stack: list[str] = []
+    for ch in text:
+        if ch in "([{":
+            stack.append(ch)
+        elif ch in _PAIRS:
+            if not stack or stack.pop() != _PAIRS[ch]:
+                return False
+    return not stack
+
+
+def quotes_balanced(text: str) -> bool:
+    """True if straight double quotes pair up and curly/guillemet quotes open and close equally."""
+    return (text.count('"') % 2 == 0 and text.count("“") == text.count("”")
+            and text.count("«") == text.count("»"))
+
+
+# ---------------------------------------------------------------- paragraph and article checks
+
+#: Length checks skip sources shorter than this: short titles have wild ratios.
+MIN_LENGTH_CHECK = 30
+#: A paragraph's English/Arabic length ratio this many times above or below the norm is flagged.
+LENGTH_FACTOR = 1.8
+#: The ratio used when an article has too few paragraphs for a median (English runs longer).
+DEFAULT_RATIO = 1.2
+
+
+def check_paragraph(
+    source: str,
+    target: str,
+    *,
+    glossary: GlossaryLike | None = None,
+    norm_ratio: float | None = None,
+    index: int = 0,
+    pid: str | None = None,
+    line: int | None = None,
+) -> list[Finding]:
+    """All QA findings for one paragraph.
+
+    Args:
+        source: the Arabic paragraph.
+        target: its English.
+        glossary: a glossary with `match(text)`, or None to skip term checks.
+        norm_ratio: the article's usual English/Arabic length ratio (see `length_norm`), or None
+            to skip the length check.
+        index, pid, line: where the paragraph is, copied into each Finding.
+
+    Returns:
+        Findings, errors first.
+    """
+    raw: list[tuple[Check, Severity, str]] = []
+    if not source.strip():
+        return []
+    if not target.strip():
+        raw.append((Check.EMPTY, Severity.ERROR, "no English for this paragraph"))
+    elif target.strip() == source.strip() and has_arabic_letters(source):
+        raw.append((Check.UNTRANSLATED, Severity.ERROR, "the English is the Arabic source, untranslated"))
+    else:
+        left = [m.group() for m in _ARABIC_RE.finditer(target) if m.group().strip()]
+        if left:
+            shown = "، ".join(dict.fromkeys(left[:3]))
+            raw.append((Check.ARABIC_LEFT, Severity.ERROR, f"Arabic script left in the English: {shown}"))
+        raw += [(Check.NUMBER, sev, msg) for sev, msg in _number_findings(source, target)]
+        if glossary is not None:
+            raw += [(Check.GLOSSARY, sev, msg) for sev, msg in _glossary_findings(source, target, glossary)]
+        if norm_ratio and len(source.strip()) >= MIN_LENGTH_CHECK:
+            ratio = len(target.strip()) / len(source.strip())
+            if ratio > norm_ratio * LENGTH_FACTOR or ratio < norm_ratio / LENGTH_FACTOR:
+                word = "long" if ratio > norm_ratio else "short"
+                raw.append((Check.LENGTH, Severity.WARNING,
+                            f"English is unusually {word}: {ratio:.2f}× the Arabic length, article norm {norm_ratio:.2f}×"))
+        # A quote or bracket opened in one paragraph and closed in the next is normal in news:
+        # only flag the English when the Arabic itself is balanced.
+        if brackets_balanced(source) and not brackets_balanced(target):
+            raw.append((Check.BRACKETS, Severity.WARNING, "unbalanced brackets in the English"))
+        if quotes_balanced(source) and not quotes_balanced(target):
+            raw.append((Check.QUOTES, Severity.WARNING, "unbalanced quotes in the English"))
+    findings = [Finding(index, kind, sev, msg, pid, line) for kind, sev, msg in raw]
+    return sorted(findings, key=lambda f: f.severity is not Severity.ERROR)
+
+
+def length_norm(pairs: Iterable[tuple[str, str]]) -> float:
+    """Median English/Arabic character ratio over pairs long enough to judge (DEFAULT_RATIO if < 3)."""
+    ratios = [len(t.strip()) / len(s.strip()) for s, t in pairs
+              if len(s.strip()) >= MIN_LENGTH_CHECK and t.strip()]
+    return statistics.median(ratios) if len(ratios) >= 3 else DEFAULT_RATIO
+
+
+def check_article(
+    pairs: Sequence[tuple[str, str]],
+    *,
+    glossary: GlossaryLike | None = None,
+    ids: Sequence[str | None] | None = None,
+    indexes: Sequence[int] | None = None,
+    lines: Sequence[int | None] | None = None,
+) -> list[Finding]:
+    """QA findings for all (Arabic, English) paragraph pairs of one article, in paragraph order.
+
+    The length check compares each paragraph with the article's own median ratio, so a
+    terse or wordy translator style is not flagged everywhere.
+    """
+    norm = length_norm(pairs)
+    findings: list[Finding] = []
+    for i, (source, target) in enumerate(pairs):
+        findings += check_paragraph(
+            source, target, glossary=glossary, norm_ratio=norm,
+            index=indexes[i] if indexes else i,
+            pid=ids[i] if ids else None,
+            line=lines[i] if lines else None,
+        )
+    return findings
+
+
+def check_review(
+    article: Article,
+    state: ReviewState,
+    *,
+    glossary: GlossaryLike | None = None,
+    include_new: bool = False,
+) -> list[Finding]:
+    """QA findings for an article's saved review state.
+
+    Paragraphs with no English yet (status `new`) are skipped unless `include_new`, in which
+    case each is reported as an empty target: unfinished work is not a translation error.
+    """
+    chosen = []
+    for p in article.translatable:
+        rec = state.paragraphs.get(p.id)
+        if (rec is None or rec.status is Status.NEW or not rec.text.strip()) and not include_new:
+            continue
+        chosen.append((p, rec.text if rec else ""))
+    return check_article(
+        [(p.text, text) for p, text in chosen],
+        glossary=glossary,
+        ids=[p.id for p, _ in chosen],
+        indexes=[p.index for p, _ in chosen],
+        lines=[p.line for p, _ in chosen],
+    )
+
+
+def summarize(findings: Iterable[Finding]) -> Counter[str]:
+    """Counts by severity value ('error', 'warning')."""
+    return Counter(f.severity.value for f in findings)
+
+
+# ---------------------------------------------------------------- finding saved work
+
+def find_reviewed(path: Path) -> list[Path]:
+    """Article files under `path` that have saved review state beside them.
+
+    `path` may be an article, its `.review.json`, or a folder (searched recursively). A
+    folder with no reviewed article gives an empty list; a single article without state
+    raises InputError saying how to create it.
+    """
+    from translator.document import article_stem
+    from translator.review import state_path
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "not found", "give an article file or a folder")
+    if path.is_dir():
+        found = []
+        for state in sorted(path.rglob("*.review.json")):
+            article = _article_for_state(state)
+            if article is not None:
+                found.append(article)
+        return found
+    if path.name.endswith(".review.json"):
+        article = _article_for_state(path)
+        if article is None:
+            raise InputError(path, "the article this review state belongs to is missing", "keep it beside its article")
+        return [article]
+    if not state_path(path).exists():
+        raise InputError(path, f"no review state ({article_stem(path)}.review.json) beside it",
+                         "translate or review it first with `translator desk`")
+    return [path]
+
+
+def _article_for_state(state: Path) -> Path | None:
+    """The article a `<name>.review.json` belongs to: the name recorded in it, else <name>.ar.txt/.txt."""
+    import json
+
+    stem = state.name[: -len(".review.json")]
+    candidates = []
+    try:
+        recorded = json.loads(state.read_text(encoding="utf-8")).get("article")
+        if isinstance(recorded, str) and recorded:
+            candidates.append(state.parent / Path(recorded).name)
+    except (OSError, ValueError, AttributeError):
+        pass  # load_review reports a corrupt file properly later
+    candidates += [state.parent / f"{stem}{suffix}" for suffix in (".ar.txt", ".txt", ".ar.md", ".md")]
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def load_glossary(settings: Any, paths: Sequence[Path] | None = None) -> GlossaryLike | None:
+    """The merged glossary of `paths` (default: the settings' glossary paths), or None if none exist.
+
+    Raises the glossary module's own GlossaryError (every bad file and line) on invalid files.
+    """
+    try:
+        from translator import glossary as glossary_module
+    except ImportError:  # glossary support not installed in this build
+        return None
+    chosen = tuple(paths) if paths else tuple(settings.glossary_paths)
+    existing = [p for p in chosen if Path(p).exists()]
+    if paths:
+        missing = [p for p in chosen if not Path(p).exists()]
+        if missing:
+            raise InputError(missing[0], "glossary not found", "check the --glossary path")
+    if not existing:
+        return None
+    return glossary_module.load_glossary(existing)  # type: ignore[attr-defined]
