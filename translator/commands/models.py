@@ -3,8 +3,150 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
-    sub.add_parser("models", help="(coming soon)")
+    p = sub.add_parser(
+        "models",
+        help="list, install, remove or ensure the Arabic->English model",
+        description="Manage installed Argos Arabic->English packages.",
+    )
+    actions = p.add_subparsers(dest="models_command", metavar="ACTION")
+    actions.add_parser("list", help="show installed models").set_defaults(func=run_list)
+    install = actions.add_parser(
+        "install",
+        help="install a .argosmodel file, or download the ar->en package from the Argos index",
+        description="Install FILE (validated first), or with no FILE download the newest ar->en "
+        "package from the Argos package index (TRANSLATOR_PACKAGE_INDEX / ARGOS_PACKAGE_INDEX).",
+    )
+    install.add_argument("file", nargs="?", type=Path, help="an Argos package (.argosmodel)")
+    install.set_defaults(func=run_install)
+    remove = actions.add_parser("remove", help="uninstall a model by name (see `models list`)")
+    remove.add_argument("name", help="package name as shown by `translator models list`")
+    remove.set_defaults(func=run_remove)
+    actions.add_parser(
+        "ensure",
+        help="make sure a model is installed (online index, else the bundled demo model)",
+    ).set_defaults(func=run_ensure)
+    p.set_defaults(func=run_list)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print the installed packages as a table; the one in use is marked with *."""
+    from translator.config import load_settings
+    from translator.models import installed_packages
+
+    settings = load_settings()
+    packages = installed_packages(settings)
+    if not packages:
+        print(f"no models installed in {settings.models_dir} "
+              "(run: translator models ensure, or translator models install FILE.argosmodel)")
+        return 0
+    active = next((p for p in packages if (p.from_code, p.to_code) == ("ar", "en")), None)
+    rows = [("", "NAME", "PAIR", "VERSION", "DEMO", "PATH")]
+    for p in packages:
+        rows.append((
+            "*" if p is active else "",
+            p.name,
+            f"{p.from_code}→{p.to_code}",
+            p.version,
+            "demo" if p.demo else "-",
+            str(p.path),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+    if active is not None and active.demo:
+        print("* in use; the demo model is for trying the desk, not for real work")
+    elif active is not None:
+        print("* in use")
+    return 0
+
+
+def run_install(args: argparse.Namespace) -> int:
+    """Install a file, or the index's ar->en package with a progress bar."""
+    from translator.config import load_settings
+    from translator.models import install_from_index, install_package_file
+
+    settings = load_settings()
+    if args.file is not None:
+        info = install_package_file(settings, args.file)
+    else:
+        print(f"fetching the package index {settings.package_index}", file=sys.stderr)
+        with _progress_bar() as progress:
+            info = install_from_index(settings, progress)
+    print(f"installed {info.name} ({_describe(info)}) in {info.path}")
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    """Uninstall one package."""
+    from translator.config import load_settings
+    from translator.models import remove_package
+
+    path = remove_package(load_settings(), args.name)
+    print(f"removed {args.name} ({path})")
+    return 0
+
+
+def run_ensure(args: argparse.Namespace) -> int:
+    """Keep the installed model, else install from the index, else the bundled demo model."""
+    from translator.config import load_settings
+    from translator.models import ensure_model, find_model
+    from translator.errors import NoModelError
+
+    settings = load_settings()
+    try:
+        info = find_model(settings)
+    except NoModelError:
+        print(f"no model installed; fetching the package index {settings.package_index}", file=sys.stderr)
+    else:
+        print(f"model installed: {info.name} ({_describe(info)}) in {info.path}")
+        return 0
+    with _progress_bar() as progress:
+        result = ensure_model(settings, progress)
+    info = result.info
+    if result.action == "demo":
+        print(f"online install failed: {result.reason}; installing the bundled demo model", file=sys.stderr)
+        print(f"installed the DEMO model {info.name} ({_describe(info)}) in {info.path}: "
+              "for trying the desk only, not for real work "
+              "(install a real model: translator models install FILE.argosmodel)")
+    else:
+        print(f"installed {info.name} ({_describe(info)}) in {info.path}")
+    return 0
+
+
+def _describe(info: Any) -> str:
+    return f"{info.from_code}→{info.to_code} {info.version}" + (", demo model" if info.demo else "")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Any]:
+    """A download progress callback drawing a Rich bar on stderr (shown once bytes flow)."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+                               TransferSpeedColumn)
+
+    bar = Progress(
+        TextColumn("downloading"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=False,
+    )
+    task: list[Any] = []
+
+    def update(done: int, total: int | None) -> None:
+        if not task:
+            bar.start()
+            task.append(bar.add_task("download", total=total))
+        bar.update(task[0], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if task:
+            bar.stop()
