@@ -2,8 +2,13 @@
 
 Argos' default splitter (MiniSBD) fetches a model from the internet on first use; this one is
 rule based: it breaks after . ! ? ؟ ؛ … (and `..`) when followed by space, keeps closing quotes
-and brackets with their sentence, and never breaks inside numbers (3.5, 1.000) or after a known
-abbreviation.
+and brackets with their sentence, and never breaks inside numbers (3.5, 1.000), after a known
+abbreviation or initial, or after a list number at the start. A full stop or ؟/! glued to the
+next Arabic word (a frequent typo in news copy: "انتهى.وبدأ") is a break too. The Arabic
+semicolon ؛ often joins two halves of one sentence, so it breaks only between clauses of at
+least MIN_CLAUSE_WORDS words: no fragment like "أولا؛" is sent to the model alone.
+
+Sentences are spans of the original text (nothing is normalised), so callers can map them back.
 """
 
 from __future__ import annotations
@@ -12,12 +17,22 @@ import re
 
 #: Abbreviations that end with a dot but do not end a sentence (Arabic and English).
 ABBREVIATIONS = frozenset({
-    "د", "أ", "م", "ص", "ه", "ق", "ج", "ت", "إلخ", "الخ", "ب", "ع",
-    "Dr", "Mr", "Mrs", "Ms", "Prof", "St", "Gen", "Col", "Lt", "No", "vs", "etc", "U.S", "U.N", "e.g", "i.e",
+    "د", "أ", "م", "ص", "ه", "ق", "ج", "ت", "إلخ", "الخ", "ب", "ع", "س", "ك", "ط",
+    "Dr", "Mr", "Mrs", "Ms", "Prof", "St", "Gen", "Col", "Lt", "Sgt", "Capt", "Maj", "Adm", "Gov", "Sen", "Rep",
+    "No", "vs", "etc", "U.S", "U.N", "U.K", "E.U", "e.g", "i.e", "a.m", "p.m", "Jr", "Sr", "Inc", "Ltd", "Co",
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
 })
-_END = r"(?:\.{2,}|…|[.!?؟؛]+)"
+#: Words needed on each side of a ؛ (or ;) for it to end a sentence.
+MIN_CLAUSE_WORDS = 3
+
+_END = r"(?:\.{2,}|…+|[.!?؟؛;]+)"
 _CLOSERS = "\"'”’»)]}›"
-_BREAK = re.compile(rf"{_END}[{re.escape(_CLOSERS)}]*(?=\s+\S)")
+_ARABIC_LETTER = "\u0621-\u064a\u0671-\u06d3"
+_BREAK = re.compile(
+    rf"(?P<punct>{_END})[{re.escape(_CLOSERS)}]*"
+    rf"(?:(?=\s+\S)|(?P<glued>(?<=[.!؟])(?=[{_ARABIC_LETTER}])))"
+)
+_OPENERS = "(\"'«“‘[{‹"
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -25,7 +40,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BREAK.finditer(text):
-        if _is_false_break(text, match.start(), match.group()):
+        if _is_false_break(text, start, match):
             continue
         spans.append((start, match.end()))
         start = match.end()
@@ -46,15 +61,30 @@ def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
 
 
-def _is_false_break(text: str, pos: int, punct: str) -> bool:
-    if not punct.startswith(".") or punct.startswith(".."):
+def _is_false_break(text: str, start: int, match: re.Match[str]) -> bool:
+    punct = match.group("punct")
+    pos = match.start()
+    word = re.search(r"(\S+)$", text[start:pos])
+    token = word.group(1).lstrip(_OPENERS) if word else ""
+    if match.group("glued") is not None:
+        # "انتهى.وبدأ" breaks; "د.محمد", "3.ب" and one-letter tokens do not.
+        letters = token.rstrip(".")
+        return len(letters) < 2 or letters in ABBREVIATIONS or not letters[-1].isalpha()
+    if punct in ("؛", ";"):
+        before = len(text[start:pos].split())
+        after = len(re.split(r"[.!?؟؛;…]", text[match.end():], maxsplit=1)[0].split())
+        return before < MIN_CLAUSE_WORDS or after < MIN_CLAUSE_WORDS
+    if punct != ".":
         return False
-    before = text[:pos]
-    word = re.search(r"(\S+)$", before)
-    if not word:
+    if not token:
         return False
-    token = word.group(1).lstrip("(\"'«“")
     if token in ABBREVIATIONS or token.rstrip(".") in ABBREVIATIONS:
         return True
-    # A single Latin capital (initials: "J. Smith").
-    return len(token) == 1 and token.isupper()
+    # Initials ("J. Smith") and dotted acronyms ("U.S.A.").
+    if (len(token) == 1 and token.isupper()) or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):
+        return True
+    # A list number at the start or after a colon: "النقاط: 1. وقف إطلاق النار".
+    if token.isdigit() and len(token) <= 2:
+        before = text[start:pos].rstrip()[: -len(token)].rstrip()
+        return not before or before[-1] in ":：،,-–—"
+    return False
