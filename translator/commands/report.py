@@ -1,10 +1,67 @@
-"""Provides the `translator report` sub-command (not implemented yet)."""
+"""Provides `translator report ARTICLE_OR_DIR`: post-edit metrics of reviewed work."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from translator.commands.qa import add_glossary_options, glossary_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
-    sub.add_parser("report", help="(coming soon)")
+    p = sub.add_parser(
+        "report",
+        help="post-edit metrics of reviewed work: share edited, TER/chrF machine→final, terms, QA left",
+        description="For each article with a <name>.review.json, and in total: how many paragraphs "
+        "reviewers worked on and changed, TER and chrF from the machine output to the final English, "
+        "glossary terms right in the machine output and in the final English, and QA findings left.",
+    )
+    p.add_argument("path", type=Path, metavar="ARTICLE_OR_DIR", help="an article, its .review.json, or a folder")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    add_glossary_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute and print the report."""
+    from translator.config import load_settings
+    from translator.errors import InputError
+    from translator.postedit import report, score_signatures
+    from translator.qa import find_reviewed
+
+    settings = load_settings()
+    paths = find_reviewed(args.path)
+    if not paths:
+        raise InputError(args.path, "no reviewed articles (no *.review.json) in this folder",
+                         "translate or review articles first")
+    glossary = glossary_from_args(args, settings)
+    per_article, total = report(paths, glossary)
+    if args.json:
+        json.dump({"articles": [r.to_json() for r in per_article], "total": total.to_json(),
+                   "signatures": score_signatures()}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    rows = [_row(r.article.name if r.article else "", r) for r in per_article]
+    if len(per_article) > 1:
+        rows.append(_row("total", total))
+    header = ("article", "paras", "reviewed", "edited", "TER", "chrF", "terms mt→final", "QA err/warn")
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        print("  ".join(cells).rstrip())
+    signatures = score_signatures()
+    print(f"reviewed = paragraphs edited or accepted by a person; edited = of those, changed from the machine output")
+    print(f"TER|{signatures['ter']}  chrF2|{signatures['chrf']} (machine output scored against the final English)")
+    return 0
+
+
+def _row(name: str, r: Any) -> tuple[str, ...]:
+    share = f"{r.changed}/{r.post_edited} ({r.edited_share:.0%})" if r.post_edited else "0/0"
+    terms = "-" if r.terms_matched is None else f"{r.terms_machine}/{r.terms_matched} → {r.terms_final}/{r.terms_matched}"
+    ter = "-" if r.ter is None else f"{r.ter:.1f}"
+    chrf = "-" if r.chrf is None else f"{r.chrf:.1f}"
+    return (name, str(r.paragraphs), str(r.post_edited), share, ter, chrf, terms, f"{r.qa_errors}/{r.qa_warnings}")
