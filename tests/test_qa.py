@@ -258,3 +258,49 @@ def test_qa_command_without_review_state(tmp_path: Path, capsys: pytest.CaptureF
 def test_qa_command_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["qa", str(tmp_path), "--no-glossary"]) == 1
     assert "no reviewed articles" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def shipped_glossary():
+    from translator.config import SHIPPED_GLOSSARY_DIR
+    from translator.glossary import load_glossary
+
+    return load_glossary([SHIPPED_GLOSSARY_DIR])
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("Fayez al-Sarraj said Haftar's forces withdrew from Sirte and Tripoli", []),
+        ("Fayez al-Sarraj said Hifter forces withdrew from Sirte and Tripoli", ["warning حفتر"]),
+        ("Faiz al-Sarraj said Haftar forces withdrew from Sirte and Tripoli",
+         ["error فائز السراج should be 'Fayez al-Sarraj', found 'Faiz al-Sarraj'"]),
+        ("Fayez al-Sarraj said Haftar forces withdrew from Tripoli", ["error سرت should be 'Sirte', which is missing"]),
+    ],
+)
+def test_shipped_glossary_with_variants_and_clitics(shipped_glossary, target: str, expected: list[str]) -> None:
+    # فائز is the seeds' second spelling; وطرابلس carries the clitic و.
+    source = "وقال فائز السراج إن قوات حفتر انسحبت من سرت وطرابلس"
+    findings = check_paragraph(source, target, glossary=shipped_glossary)
+    assert len(findings) == len(expected)
+    for finding, text in zip(findings, expected):
+        assert finding.kind is Check.GLOSSARY
+        assert f"{finding.severity.value} {finding.message}".startswith(text)
+
+
+def test_qa_command_uses_glossary(reviewed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from translator.config import SHIPPED_GLOSSARY_DIR
+
+    main(["qa", str(reviewed), "--json", "--glossary", str(SHIPPED_GLOSSARY_DIR)])
+    findings = json.loads(capsys.readouterr().out)["articles"][0]["findings"]
+    glossary = [(f["index"], f["severity"], f["message"]) for f in findings if f["kind"] == "glossary"]
+    # Title "Lavrov meets Sarraj" uses an accepted form (Sarraj); paragraph 1 left طرابلس in Arabic.
+    assert glossary == [
+        (0, "warning", "السراج uses an accepted variant, not the preferred 'al-Sarraj'"),
+        (1, "error", "طرابلس should be 'Tripoli', which is missing"),
+    ]
+
+
+def test_qa_command_missing_glossary(reviewed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["qa", str(reviewed), "--glossary", str(reviewed.parent / "nope.yaml")]) == 1
+    assert "nope.yaml: glossary not found" in capsys.readouterr().err

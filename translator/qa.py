@@ -540,21 +540,22 @@ def _article_for_state(state: Path) -> Path | None:
     return next((c for c in candidates if c.is_file()), None)
 
 
-def load_glossary(settings: Any, paths: Sequence[Path] | None = None) -> GlossaryLike | None:
-    """The merged glossary of `paths` (default: the settings' glossary paths), or None if none exist.
+def load_glossary(settings: Any, paths: Sequence[Path] | None = None, folder: Path | None = None) -> GlossaryLike | None:
+    """The glossary for QA: `paths` if given, else the configured glossaries plus the project
+    glossary (glossary.yaml) of `folder`; None when no glossary file exists.
 
-    Raises the glossary module's own GlossaryError (every bad file and line) on invalid files.
+    Raises:
+        InputError: a path given explicitly does not exist.
+        GlossaryError: invalid glossary files (every bad file and line).
     """
-    try:
-        from translator import glossary as glossary_module
-    except ImportError:  # glossary support not installed in this build
-        return None
-    chosen = tuple(paths) if paths else tuple(settings.glossary_paths)
-    existing = [p for p in chosen if Path(p).exists()]
+    from translator import glossary as glossary_module
+
     if paths:
-        missing = [p for p in chosen if not Path(p).exists()]
+        missing = [p for p in paths if not Path(p).exists()]
         if missing:
             raise InputError(missing[0], "glossary not found", "check the --glossary path")
-    if not existing:
-        return None
-    return glossary_module.load_glossary(existing)  # type: ignore[attr-defined]
+        loaded = glossary_module.load_glossary(list(paths))
+    else:
+        settings = settings.with_(glossary_paths=tuple(p for p in settings.glossary_paths if Path(p).exists()))
+        loaded = glossary_module.load_for_folder(settings, folder)
+    return loaded if len(loaded) else None

@@ -32,13 +32,13 @@ def add_glossary_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-glossary", action="store_true", help="skip glossary term checks")
 
 
-def glossary_from_args(args: argparse.Namespace, settings: Any) -> Any:
-    """The glossary chosen on the command line, or None."""
+def glossary_from_args(args: argparse.Namespace, settings: Any, folder: Path | None = None) -> Any:
+    """The glossary chosen on the command line (default: configured + project glossary of `folder`), or None."""
     if args.no_glossary:
         return None
     from translator.qa import load_glossary
 
-    return load_glossary(settings, args.glossary)
+    return load_glossary(settings, args.glossary, folder)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if not articles:
         raise InputError(args.path, "no reviewed articles (no *.review.json) in this folder",
                          "translate or review articles first")
-    glossary = glossary_from_args(args, settings)
+    glossary = glossary_from_args(args, settings, args.path if args.path.is_dir() else args.path.parent)
     results = []
     for path in articles:
         article = read_article(path)

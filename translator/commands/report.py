@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         raise InputError(args.path, "no reviewed articles (no *.review.json) in this folder",
                          "translate or review articles first")
-    glossary = glossary_from_args(args, settings)
+    glossary = glossary_from_args(args, settings, args.path if args.path.is_dir() else args.path.parent)
     per_article, total = report(paths, glossary)
     if args.json:
         json.dump({"articles": [r.to_json() for r in per_article], "total": total.to_json(),
