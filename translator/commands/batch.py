@@ -1,10 +1,151 @@
-"""Provides the `translator batch` sub-command (not implemented yet)."""
+"""Provides `translator batch IN_DIR`: translate a folder of articles with progress, resume and a report.
+
+Exit codes: 0 every file ok (translated now or by an earlier run), 1 at least one file failed
+(see the report), 2 usage error, 130 interrupted (finished files are kept; rerun to resume).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
-    sub.add_parser("batch", help="(coming soon)")
+    p = sub.add_parser(
+        "batch",
+        help="translate a folder of articles (resumable; writes a JSON report)",
+        description="Translate every article in IN_DIR. Finished files are skipped on a rerun. "
+                    "Exit code 0 if all files are ok, 1 if any failed (see batch-report.json).",
+    )
+    p.add_argument("in_dir", type=Path, metavar="IN_DIR", help="folder of Arabic articles (UTF-8 text)")
+    p.add_argument("-o", "--output", type=Path, metavar="OUT_DIR",
+                   help="where to write the English and the report (default: IN_DIR/english)")
+    p.add_argument("--glob", default="*.txt", metavar="PATTERN",
+                   help="which files to translate (default: *.txt; use **/*.txt for sub-folders)")
+    p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device (default: cpu)")
+    p.add_argument("--force", action="store_true", help="translate every file again, even finished ones")
+    p.add_argument("--format", dest="fmt", choices=["md", "txt", "bilingual"], default="md",
+                   help="output: English Markdown (default), plain text, or bilingual Markdown")
+    p.add_argument("--no-glossary", action="store_true", help="raw machine output, no glossary enforcement")
+    p.add_argument("--no-memory", action="store_true", help="neither read nor feed the translation memory")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the batch and print the summary; returns the exit code."""
+    from rich.console import Console
+
+    from translator.batch import MANIFEST_NAME, REPORT_NAME, BatchOptions, glossary_fingerprint, run_batch
+    from translator.config import load_settings
+    from translator.errors import InputError
+    from translator.memory import TranslationMemory
+    from translator.models import load_engine
+
+    settings = load_settings()
+    if args.device:
+        settings = settings.with_(device=args.device)
+    in_dir: Path = args.in_dir
+    if not in_dir.is_dir():  # before loading the model or creating the memory folder
+        raise InputError(in_dir, "is not a folder", "give the folder that holds the articles")
+    out_dir: Path = args.output or in_dir / "english"
+    options = BatchOptions(in_dir, out_dir, args.glob, args.fmt, args.force)
+    engine = load_engine(settings)
+    enforcer = None if args.no_glossary else _enforcer(settings, in_dir)
+    glossary = getattr(enforcer, "glossary", None)
+    memory = None
+    if not args.no_memory:
+        memory = TranslationMemory.for_folder(in_dir, engine.label, glossary_fingerprint(enforcer))
+    err = Console(stderr=True)
+    try:
+        with _progress_bar(err, args.quiet or not err.is_terminal and not _force_progress()) as on_progress:
+            report = run_batch(options, engine, enforcer, memory, settings=settings, glossary=glossary,
+                               on_progress=on_progress)
+    finally:
+        if memory is not None:
+            memory.close()
+    _print_summary(Console(), report)
+    err.print(f"report: {out_dir / REPORT_NAME}   manifest: {out_dir / MANIFEST_NAME}   model: {engine.label}",
+              highlight=False, soft_wrap=True)
+    return 0 if report.ok else 1
+
+
+def _force_progress() -> bool:
+    import os
+
+    return bool(os.environ.get("TRANSLATOR_PROGRESS"))
+
+
+def _enforcer(settings: Any, folder: Path) -> Any:
+    """The glossary enforcer for articles in `folder`."""
+    try:  # TEMPORARY until translator/enforce.py lands
+        from translator.enforce import enforcer_from_settings
+    except ModuleNotFoundError as exc:
+        if exc.name != "translator.enforce":
+            raise
+        return None
+    return enforcer_from_settings(settings, folder)
+
+
+class _progress_bar:
+    """Rich progress (files, paragraphs, sentences/s, ETA) on stderr, fed by batch Progress events."""
+
+    def __init__(self, console: Any, disabled: bool) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.disabled = disabled
+        self.progress = Progress(
+            TextColumn("[bold]translating"), BarColumn(),
+            TextColumn("{task.fields[files]} files"),
+            TextColumn("{task.completed}/{task.total} paragraphs"),
+            TextColumn("{task.fields[rate]} sentences/s"),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=console, disable=disabled, transient=False,
+        )
+        self.task: Any = None
+        self.started = 0.0
+
+    def __enter__(self) -> Any:
+        import time
+
+        self.progress.__enter__()
+        self.task = self.progress.add_task("batch", total=None, files="0/0", rate="–")
+        self.started = time.perf_counter()
+        return self.update
+
+    def update(self, event: Any) -> None:
+        import time
+
+        elapsed = max(time.perf_counter() - self.started, 1e-6)
+        rate = f"{event.sentences_done / elapsed:.1f}" if event.sentences_done else "–"
+        self.progress.update(self.task, total=event.paragraphs_total, completed=event.paragraphs_done,
+                             files=f"{event.files_done}/{event.files_total}", rate=rate)
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(*exc)  # type: ignore[arg-type]
+
+
+def _print_summary(console: Any, report: Any) -> None:
+    from rich.table import Table
+
+    table = Table(title="batch summary", title_justify="left")
+    table.add_column("file", no_wrap=True, overflow="fold")
+    table.add_column("status", no_wrap=True)
+    for name in ("paragraphs", "memory", "terms", "QA"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("reason", overflow="fold")
+    for f in report.files:
+        status = {"ok": "[green]ok[/]", "failed": "[red]failed[/]"}.get(f.status, f.status)
+        if f.resumed:
+            status = "[green]ok[/] (done earlier)"
+        terms = f"{f.terms_enforced}/{f.terms_found}" if f.terms_found else "–"
+        qa = f"{f.qa_errors}E {len(f.qa_warnings) - f.qa_errors}W" if f.qa_warnings else "–"
+        table.add_row(f.file, status, str(f.paragraphs or "–"), str(f.from_memory or "–"), terms, qa, f.reason)
+    console.print(table)
+    c = report.counts()
+    console.print(f"{c['files']} files: {c['translated']} translated, {c['skipped']} already done, "
+                  f"{c['failed']} failed; {c['paragraphs']} paragraphs ({c['from_memory']} from memory)",
+                  highlight=False)

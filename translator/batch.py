@@ -1,0 +1,403 @@
+"""Provides run_batch: a folder of Arabic articles to English files, fast, resumable, reported.
+
+Sentences of many files go to the engine in one call per chunk of files (the engine sorts and
+batches them by tokens), so a loaded model stays busy; chunks are small enough for the progress
+to move. After each chunk the outputs and then the JSON report are written atomically, so a run
+killed at any moment leaves whole files only, and the next run skips what the report says is done
+(same source hash, same model, glossary and format, output still present). Bad input files are
+reported with the reason and never stop the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from translator import __version__
+from translator.document import Article, JunkFilter, article_stem, parse_article
+from translator.engine import Engine
+from translator.errors import InputError, TranslatorError
+from translator.export import RENDERERS, SUFFIXES, article_files
+from translator.fileio import MAX_TEXT_BYTES, atomic_write_text, read_user_text
+from translator.pipeline import Enforcer, Memory, ParagraphTranslation, translate_paragraphs
+from translator.segment import split_sentences
+
+REPORT_NAME = "batch-report.json"
+MANIFEST_NAME = "batch-manifest.json"
+REPORT_VERSION = 1
+
+
+@dataclass
+class BatchOptions:
+    """What to translate and where to put it."""
+
+    in_dir: Path
+    out_dir: Path
+    pattern: str = "*.txt"
+    fmt: str = "md"
+    """Output format: md, txt or bilingual."""
+    force: bool = False
+    """Redo every file even if the report says it is done."""
+    chunk_sentences: int = 400
+    """Sentences per engine call (several files together); smaller shows progress sooner."""
+    max_bytes: int = MAX_TEXT_BYTES
+
+
+@dataclass
+class FileResult:
+    """Outcome for one input file (one entry of the JSON report)."""
+
+    file: str
+    """Path relative to the input folder."""
+    status: str = "pending"
+    """ok, failed, or pending (not reached yet: the run was interrupted)."""
+    reason: str = ""
+    output: str = ""
+    source_sha256: str = ""
+    paragraphs: int = 0
+    sentences: int = 0
+    from_memory: int = 0
+    terms_found: int = 0
+    """Glossary terms in the source."""
+    terms_enforced: int = 0
+    """Glossary terms present in the English after enforcement."""
+    terms_missing: int = 0
+    qa_errors: int = 0
+    qa_warnings: list[dict[str, Any]] = field(default_factory=list)
+    resumed: bool = False
+    """True when a previous run had finished this file and it was skipped."""
+    seconds: float = 0.0
+
+
+@dataclass
+class BatchReport:
+    """The whole run: settings manifest plus one result per file."""
+
+    manifest: dict[str, Any]
+    files: list[FileResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status == "ok" for f in self.files)
+
+    def counts(self) -> dict[str, int]:
+        done = sum(1 for f in self.files if f.status == "ok" and not f.resumed)
+        return {
+            "files": len(self.files),
+            "translated": done,
+            "skipped": sum(1 for f in self.files if f.resumed),
+            "failed": sum(1 for f in self.files if f.status == "failed"),
+            "paragraphs": sum(f.paragraphs for f in self.files if f.status == "ok"),
+            "from_memory": sum(f.from_memory for f in self.files if f.status == "ok" and not f.resumed),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": REPORT_VERSION, "manifest": self.manifest, "summary": self.counts(),
+                "files": [asdict(f) for f in self.files]}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress after each finished paragraph or file (for a progress bar)."""
+
+    files_done: int
+    files_total: int
+    paragraphs_done: int
+    paragraphs_total: int
+    sentences_done: int
+    sentences_total: int
+
+
+def glossary_fingerprint(enforcer: Any) -> str:
+    """The fingerprint of the enforcer's glossary ('' without one)."""
+    if enforcer is None:
+        return ""
+    for owner in (enforcer, getattr(enforcer, "glossary", None)):
+        value = getattr(owner, "fingerprint", None)
+        if value is not None:
+            return str(value() if callable(value) else value)
+    return ""
+
+
+def build_manifest(options: BatchOptions, engine: Engine, enforcer: Any, settings: Any = None) -> dict[str, Any]:
+    """What produced the outputs: model, glossary, format and engine settings."""
+    knobs = {}
+    if settings is not None:
+        knobs = {k: getattr(settings, k) for k in
+                 ("device", "inter_threads", "intra_threads", "beam_size", "max_batch_tokens") if hasattr(settings, k)}
+    return {
+        "tool": f"translator {__version__}",
+        "model": engine.label,
+        "demo_model": bool(getattr(engine, "is_demo", False)),
+        "glossary_fingerprint": glossary_fingerprint(enforcer),
+        "glossary_enforced": enforcer is not None,
+        "format": options.fmt,
+        "input": str(options.in_dir),
+        "glob": options.pattern,
+        "settings": knobs,
+        "started": "",
+        "finished": "",
+    }
+
+
+def _same_work(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """True if outputs made under manifest `old` are what `new` would make."""
+    keys = ("model", "glossary_fingerprint", "glossary_enforced", "format")
+    return all(old.get(k) == new.get(k) for k in keys)
+
+
+def load_report(out_dir: Path) -> dict[str, Any] | None:
+    """The previous run's report in `out_dir`, or None if absent or unreadable."""
+    try:
+        data = json.loads((Path(out_dir) / REPORT_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class _Run:
+    """State of one batch run (kept out of run_batch to keep that readable)."""
+
+    def __init__(self, options: BatchOptions, engine: Engine, enforcer: Enforcer | None,
+                 memory: Memory | None, manifest: dict[str, Any], glossary: Any,
+                 on_progress: Callable[[Progress], None] | None) -> None:
+        self.options = options
+        self.engine = engine
+        self.enforcer = enforcer
+        self.memory = memory
+        self.glossary = glossary
+        self.on_progress = on_progress
+        self.report = BatchReport(manifest, [])
+        self.junk = JunkFilter.from_files()
+        self.articles: dict[str, Article] = {}
+        self.sentences: dict[str, int] = {}
+        self.done = [0, 0, 0]  # files, paragraphs, sentences
+        self.totals = [0, 0, 0]
+
+    def output_path(self, path: Path) -> Path:
+        rel = path.relative_to(self.options.in_dir)
+        return self.options.out_dir / rel.parent / f"{article_stem(path)}{SUFFIXES[self.options.fmt]}"
+
+    def save_report(self) -> None:
+        for r in self.report.files:
+            if r.status == "failed" and not (self.options.out_dir / r.output).is_file():
+                r.output = ""
+        self.report.manifest["finished"] = _now()
+        atomic_write_text(self.options.out_dir / REPORT_NAME,
+                          json.dumps(self.report.to_json(), ensure_ascii=False, indent=1) + "\n")
+
+    def tick(self, files: int = 0, paragraphs: int = 0, sentences: int = 0) -> None:
+        self.done = [self.done[0] + files, self.done[1] + paragraphs, self.done[2] + sentences]
+        if self.on_progress:
+            self.on_progress(Progress(self.done[0], self.totals[0], self.done[1], self.totals[1],
+                                      self.done[2], self.totals[2]))
+
+    def prepare(self, paths: Sequence[Path], previous: dict[str, Any] | None) -> list[FileResult]:
+        """Read and hash every file; return the ones still to translate (others are final)."""
+        old_files: dict[str, dict[str, Any]] = {}
+        if previous and not self.options.force and _same_work(previous.get("manifest", {}), self.report.manifest):
+            old_files = {f.get("file"): f for f in previous.get("files", []) if isinstance(f, dict)}
+        todo: list[FileResult] = []
+        claimed: dict[Path, str] = {}
+        for path in paths:
+            rel = path.relative_to(self.options.in_dir).as_posix()
+            result = FileResult(rel)
+            self.report.files.append(result)
+            out = self.output_path(path)
+            result.output = out.relative_to(self.options.out_dir).as_posix()
+            if out in claimed:
+                result.status, result.reason = "failed", f"output name {result.output} is also that of {claimed[out]}; rename one"
+                continue
+            claimed[out] = rel
+            try:
+                article = parse_article(path, read_user_text(path, self.options.max_bytes), self.junk)
+                result.source_sha256 = _sha256(path)
+            except InputError as exc:
+                result.status, result.reason = "failed", f"{exc.reason}" + (f" ({exc.hint})" if exc.hint else "")
+                continue
+            except OSError as exc:
+                result.status, result.reason = "failed", f"cannot be read: {exc.strerror}"
+                continue
+            if not article.translatable:
+                result.status, result.reason = "failed", "no translatable paragraphs (only site junk lines)"
+                continue
+            old = old_files.get(rel)
+            if old and old.get("status") == "ok" and old.get("source_sha256") == result.source_sha256 and out.is_file():
+                for name in ("paragraphs", "sentences", "from_memory", "terms_found", "terms_enforced",
+                             "terms_missing", "qa_errors", "qa_warnings", "seconds"):
+                    setattr(result, name, old.get(name, getattr(result, name)))
+                result.status, result.resumed = "ok", True
+                continue
+            self.articles[rel] = article
+            self.sentences[rel] = sum(len(split_sentences(p.text)) for p in article.translatable)
+            todo.append(result)
+        self.totals = [len(todo), sum(len(self.articles[r.file].translatable) for r in todo),
+                       sum(self.sentences[r.file] for r in todo)]
+        return todo
+
+    def chunks(self, todo: list[FileResult]) -> list[list[FileResult]]:
+        """Group files so each engine call gets about `chunk_sentences` sentences."""
+        groups: list[list[FileResult]] = [[]]
+        size = 0
+        for result in todo:
+            if groups[-1] and size + self.sentences[result.file] > self.options.chunk_sentences:
+                groups.append([])
+                size = 0
+            groups[-1].append(result)
+            size += self.sentences[result.file]
+        return [g for g in groups if g]
+
+    def translate_chunk(self, chunk: list[FileResult]) -> None:
+        started = time.perf_counter()
+        paragraphs = [p for r in chunk for p in self.articles[r.file].translatable]
+        sentence_counts = [len(split_sentences(p.text)) for p in paragraphs]
+
+        def on_done(index: int, _: ParagraphTranslation) -> None:
+            self.tick(paragraphs=1, sentences=sentence_counts[index])
+
+        try:
+            results = translate_paragraphs([p.text for p in paragraphs], self.engine, self.enforcer,
+                                           self.memory, on_done)
+        except TranslatorError as exc:
+            for r in chunk:
+                r.status, r.reason = "failed", f"translation failed: {exc}"
+            self.tick(files=len(chunk))
+            return
+        elapsed = time.perf_counter() - started
+        offset = 0
+        for r in chunk:
+            article = self.articles[r.file]
+            mine = results[offset: offset + len(article.translatable)]
+            offset += len(article.translatable)
+            self.finish_file(r, article, mine, elapsed * len(mine) / max(1, len(results)))
+        self.tick(files=len(chunk))
+
+    def finish_file(self, r: FileResult, article: Article, results: list[ParagraphTranslation],
+                    seconds: float) -> None:
+        english = {p.id: res.text for p, res in zip(article.translatable, results)}
+        r.paragraphs = len(results)
+        r.sentences = self.sentences[r.file]
+        r.from_memory = sum(1 for res in results if res.from_memory)
+        for res in results:
+            for term in res.terms:
+                r.terms_found += 1
+                if _term_ok(term):
+                    r.terms_enforced += 1
+                else:
+                    r.terms_missing += 1
+        findings = _qa(article, results, self.glossary)
+        r.qa_errors = sum(1 for f in findings if f.get("severity") == "error")
+        r.qa_warnings = findings
+        r.seconds = round(seconds, 3)
+        try:
+            atomic_write_text(self.options.out_dir / r.output, RENDERERS[self.options.fmt](article, english))
+        except OSError as exc:
+            r.status, r.reason = "failed", f"cannot write {r.output}: {exc.strerror}"
+            return
+        r.status = "ok"
+
+
+def _term_ok(term: Any) -> bool:
+    """Whether a per-term result from the enforcer says the term is in the English."""
+    for name in ("ok", "found", "present", "enforced"):
+        value = getattr(term, name, None)
+        if value is not None and not callable(value):
+            return bool(value)
+    status = getattr(term, "status", None)
+    if status is not None:
+        return str(getattr(status, "value", status)).lower() not in {"missing", "failed", "absent"}
+    return True
+
+
+def _qa(article: Article, results: list[ParagraphTranslation], glossary: Any) -> list[dict[str, Any]]:
+    """QA findings of one translated article, as JSON-ready dicts."""
+    from translator.qa import check_article
+
+    paragraphs = article.translatable
+    findings = check_article([(p.text, r.text) for p, r in zip(paragraphs, results)], glossary=glossary,
+                             ids=[p.id for p in paragraphs], indexes=[p.index for p in paragraphs],
+                             lines=[p.line for p in paragraphs])
+    return [f.to_json() for f in findings]
+
+
+def run_batch(
+    options: BatchOptions,
+    engine: Engine,
+    enforcer: Enforcer | None = None,
+    memory: Memory | None = None,
+    *,
+    settings: Any = None,
+    glossary: Any = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> BatchReport:
+    """Translate every article in `options.in_dir` matching `options.pattern` into `options.out_dir`.
+
+    Args:
+        options: folders, pattern, format, force.
+        engine: one engine for the whole run.
+        enforcer: glossary enforcement (None: raw machine output).
+        memory: translation memory consulted before the model and fed with its output.
+        settings: engine settings, recorded in the manifest.
+        glossary: the glossary for QA term checks (None: no term checks).
+        on_progress: called as paragraphs and files finish.
+
+    Returns:
+        The report (also written to `out_dir/batch-report.json` after every chunk, with the
+        manifest also in `out_dir/batch-manifest.json`).
+
+    Raises:
+        InputError: the input folder is missing or holds no matching file.
+    """
+    in_dir, out_dir = Path(options.in_dir), Path(options.out_dir)
+    if not in_dir.is_dir():
+        raise InputError(in_dir, "is not a folder", "give the folder that holds the articles")
+    if options.fmt not in RENDERERS:
+        raise InputError(in_dir, f"unknown batch format {options.fmt!r}", f"use one of {', '.join(RENDERERS)}")
+    paths = article_files(in_dir, options.pattern)
+    if out_dir.resolve() != in_dir.resolve():  # never translate our own outputs
+        paths = [p for p in paths if not _inside(p, out_dir)]
+    if not paths:
+        raise InputError(in_dir, f"no files match {options.pattern!r}", "check the folder or pass --glob")
+    _remove_stale_temp_files(out_dir)
+    manifest = build_manifest(options, engine, enforcer, settings)
+    manifest["started"] = _now()
+    run = _Run(options, engine, enforcer, memory, manifest, glossary, on_progress)
+    todo = run.prepare(paths, load_report(out_dir))
+    atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    run.save_report()
+    run.tick()
+    for chunk in run.chunks(todo):
+        run.translate_chunk(chunk)
+        run.save_report()
+    return run.report
+
+
+def _remove_stale_temp_files(out_dir: Path) -> None:
+    """Delete temp files an atomic write left when a previous run was killed mid-write."""
+    if not out_dir.is_dir():
+        return
+    ours = tuple(SUFFIXES.values()) + (REPORT_NAME, MANIFEST_NAME)
+    for tmp in out_dir.rglob(".*.tmp"):
+        if any(f"{suffix}." in tmp.name for suffix in ours):  # `.<output name>.<random>.tmp`
+            tmp.unlink(missing_ok=True)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,132 @@
+"""Provides exports of an article's English: Markdown, plain text, bilingual Markdown, TMX, XLIFF.
+
+The renderers take the article and a mapping paragraph id -> English, so batch output (machine
+English) and desk output (review state) share one format. File-level exports read the review
+state saved beside the article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from translator.document import Article, Kind, article_stem, read_article
+from translator.errors import InputError
+from translator.fileio import atomic_write_text
+from translator.review import ReviewState, Status, load_review
+
+#: Export formats and the suffix of the file each writes (`<name><suffix>`).
+SUFFIXES = {
+    "md": ".en.md",
+    "txt": ".en.txt",
+    "bilingual": ".bilingual.md",
+    "tmx": ".tmx",
+    "xliff": ".xlf",
+}
+UNTRANSLATED = "_(not translated yet)_"
+
+
+def render_markdown(article: Article, english: Mapping[str, str]) -> str:
+    """English as Markdown: `# title`, then one block per paragraph (untranslated ones left out)."""
+    blocks = []
+    for p in article.translatable:
+        text = english.get(p.id, "").strip()
+        if text:
+            blocks.append(f"# {text}" if p.kind is Kind.TITLE else text)
+    return "\n\n".join(blocks) + "\n"
+
+
+def render_text(article: Article, english: Mapping[str, str]) -> str:
+    """English as plain text: title line, then paragraphs, separated by blank lines."""
+    blocks = [english.get(p.id, "").strip() for p in article.translatable]
+    return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def render_bilingual(article: Article, english: Mapping[str, str]) -> str:
+    """Bilingual Markdown: per paragraph the Arabic (as a quote) then the English.
+
+    The Arabic is kept exactly as stored; the title's English is the heading.
+    """
+    blocks = []
+    for p in article.translatable:
+        text = english.get(p.id, "").strip() or UNTRANSLATED
+        arabic = f"> {p.text.strip()}"
+        blocks.append(f"{arabic}\n\n# {text}" if p.kind is Kind.TITLE else f"{arabic}\n\n{text}")
+    return "\n\n".join(blocks) + "\n"
+
+
+RENDERERS = {"md": render_markdown, "txt": render_text, "bilingual": render_bilingual}
+
+
+def english_of(article: Article, state: ReviewState, reviewed_only: bool = False) -> dict[str, str]:
+    """Paragraph id -> current English from a review state (optionally reviewed paragraphs only)."""
+    found = {}
+    for p in article.translatable:
+        rec = state.paragraphs.get(p.id)
+        if rec is None or rec.status is Status.NEW or not rec.text.strip():
+            continue
+        if reviewed_only and rec.status is not Status.REVIEWED:
+            continue
+        found[p.id] = rec.text
+    return found
+
+
+def reviewed_pairs(article: Article, state: ReviewState) -> list[tuple[str, str, str]]:
+    """(Arabic, English, reviewed_at) of the article's reviewed paragraphs, in order."""
+    pairs = []
+    for p in article.translatable:
+        rec = state.paragraphs.get(p.id)
+        if rec and rec.status is Status.REVIEWED and rec.text.strip():
+            pairs.append((p.text, rec.text, rec.reviewed_at or rec.updated))
+    return pairs
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One written export file."""
+
+    path: Path
+    units: int
+    """Paragraphs with English (md/txt/bilingual), units written (tmx/xliff)."""
+
+
+def export_article(article_path: Path, fmt: str, out_dir: Path | None = None,
+                   reviewed_only: bool = False) -> Exported:
+    """Export one article's review state in `fmt` to `out_dir` (default: beside the article).
+
+    Raises:
+        InputError: unknown format, unreadable article or corrupt review state.
+    """
+    if fmt not in SUFFIXES:
+        raise InputError(article_path, f"unknown export format {fmt!r}", f"use one of {', '.join(SUFFIXES)}")
+    article = read_article(article_path)
+    state = load_review(article.path)
+    target = (out_dir or article.path.parent) / f"{article_stem(article.path)}{SUFFIXES[fmt]}"
+    if fmt == "tmx":
+        from translator.tmx import TmxUnit, write_tmx
+
+        units = [TmxUnit(src, tgt, when) for src, tgt, when in reviewed_pairs(article, state)]
+        write_tmx(target, units)
+        return Exported(target, len(units))
+    if fmt == "xliff":
+        from translator.xliff import write_xliff
+
+        return Exported(target, write_xliff(target, article, state))
+    english = english_of(article, state, reviewed_only)
+    atomic_write_text(target, RENDERERS[fmt](article, english))
+    return Exported(target, len(english))
+
+
+def article_files(folder: Path, pattern: str = "*.txt") -> list[Path]:
+    """Article files in `folder` matching `pattern`, without our own outputs or hidden folders."""
+    outputs = tuple(s for s in SUFFIXES.values()) + (".en.txt", ".en.md")
+    found = []
+    for path in sorted(Path(folder).glob(pattern)):
+        rel = path.relative_to(folder)
+        if not (path.is_file() or path.is_symlink()) or any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.name.endswith(outputs) or path.name.endswith(".review.json"):
+            continue
+        found.append(path)
+    return found
