@@ -107,6 +107,8 @@ def latin_digits(text: str) -> str:
 
 # Digits glued to letters still count ("عام2020م", "G20"); only digits and separators bound a number.
 _NUMBER_RE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)(?!\d)")
+#: The Arabic comma also groups thousands in Arabic text ("783،562"); a list comma is followed by a space.
+_ARABIC_COMMA_GROUP = re.compile(r"(?<=\d)\u060c(?=\d{3}(?!\d))")
 _PERCENT_AFTER_AR = re.compile(r"^\s*(?:%|بالمائة|بالمئة|في المائة|في المئة|بالمية)")
 _PERCENT_BEFORE = re.compile(r"%\s*$")
 _PERCENT_AFTER_EN = re.compile(r"^\s*(?:%|per ?cent\b|pct\b)", re.IGNORECASE)
@@ -128,20 +130,31 @@ _WORDS_EN = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10,
     "once": 1, "twice": 2, "double": 2, "both": 2, "pair": 2,
 }
-_WORDS_AR = {
+_WORDS_AR: dict[str, float | tuple[float, ...]] = {
     "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "اثنتان": 2, "ثلاث": 3, "ثلاثة": 3,
     "أربع": 4, "أربعة": 4, "خمس": 5, "خمسة": 5, "ست": 6, "ستة": 6, "سبع": 7, "سبعة": 7, "ثماني": 8,
     "ثمانية": 8, "ثمان": 8, "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10, "عشرين": 20, "عشرون": 20,
-    "ثلاثين": 30, "ثلاثون": 30, "أربعين": 40, "أربعون": 40, "خمسين": 50, "خمسون": 50, "مئة": 100,
-    "مائة": 100, "ألف": 1000, "مليون": 1_000_000, "مليار": 1_000_000_000, "نصف": 0.5,
-    "يومين": 2, "عامين": 2, "سنتين": 2, "شهرين": 2, "مرتين": 2, "دولتين": 2, "الأول": 1, "الأولى": 1,
-    "الثاني": 2, "الثانية": 2, "الثالث": 3, "الثالثة": 3, "الرابع": 4, "الرابعة": 4, "الخامس": 5,
+    "ثلاثين": 30, "ثلاثون": 30, "أربعين": 40, "أربعون": 40, "خمسين": 50, "خمسون": 50, "ستين": 60,
+    "ستون": 60, "سبعين": 70, "سبعون": 70, "ثمانين": 80, "ثمانون": 80, "تسعين": 90, "تسعون": 90,
+    "مئة": 100, "مائة": 100, "ألف": 1000, "مليون": 1_000_000, "مليار": 1_000_000_000, "نصف": 0.5,
+    # duals that news uses with numbers in the English ("2 days", "2 hours")
+    "يومين": 2, "عامين": 2, "سنتين": 2, "شهرين": 2, "أسبوعين": 2, "ساعتين": 2, "دقيقتين": 2,
+    "مرتين": 2, "دولتين": 2, "هدفين": 2,
+    # ordinals ("السابع من أكتوبر" -> "October 7", "القرن الثامن عشر" -> "18th century")
+    "أول": 1, "أولى": 1, "ثاني": 2, "ثانية": 2, "ثالث": 3, "ثالثة": 3, "رابع": 4, "رابعة": 4,
+    "خامس": 5, "خامسة": 5, "سادس": 6, "سادسة": 6, "سابع": 7, "سابعة": 7, "ثامن": 8, "ثامنة": 8,
+    "تاسع": 9, "تاسعة": 9, "عاشر": 10, "عاشرة": 10, "حادي": 1, "حادية": 1,
 }
+# Decades ("السبعينيات", "ثلاثينيات القرن التاسع عشر" -> "the 1970s", "the 1830s").
+for _stem, _tens in (("عشرين", 20), ("ثلاثين", 30), ("أربعين", 40), ("خمسين", 50),
+                     ("ستين", 60), ("سبعين", 70), ("ثمانين", 80), ("تسعين", 90)):
+    for _ending in ("يات", "ات"):
+        _WORDS_AR[_stem + _ending] = (_tens, 1800 + _tens, 1900 + _tens, 2000 + _tens)
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 @functools.cache
-def _words_ar() -> dict[str, float]:
+def _words_ar() -> dict[str, float | tuple[float, ...]]:
     return {normalize(k): v for k, v in _WORDS_AR.items()}
 
 
@@ -177,7 +190,7 @@ def extract_numbers(text: str, *, arabic: bool) -> list[Number]:
 
     `2.5 million` / `2.5 مليون` also stand for 2500000, so either form matches the other.
     """
-    text = latin_digits(text)
+    text = _ARABIC_COMMA_GROUP.sub(",", latin_digits(text))
     scale_re, percent_after = (_SCALE_AFTER_AR, _PERCENT_AFTER_AR) if arabic else (_SCALE_AFTER_EN, _PERCENT_AFTER_EN)
     scales = _SCALE_AR if arabic else _SCALE_EN
     numbers: list[Number] = []
@@ -195,10 +208,11 @@ def extract_numbers(text: str, *, arabic: bool) -> list[Number]:
 
 def spelled_numbers(text: str, *, arabic: bool) -> set[float]:
     """Values of number words in `text` (`three`, `ثلاثة`, `twice`)."""
-    table = _words_ar() if arabic else _WORDS_EN
+    table: dict[str, Any] = _words_ar() if arabic else _WORDS_EN  # type: ignore[assignment]
     if arabic:
         text = normalize(text)  # hamza, ta marbuta, harakat: ثلاثةُ / ثلاثه / ثلاثة all match
     values: set[float] = set()
+    previous: float | None = None
     for word in _WORD_RE.findall(text):
         key = word if arabic else word.lower()
         if arabic and key not in table:
@@ -207,8 +221,17 @@ def spelled_numbers(text: str, *, arabic: bool) -> set[float]:
                 if key.startswith(prefix) and key[len(prefix):] in table:
                     key = key[len(prefix):]
                     break
-        if key in table:
-            values.add(float(table[key]))
+        found = table.get(key)
+        if found is None:
+            previous = None
+            continue
+        options = tuple(float(v) for v in found) if isinstance(found, tuple) else (float(found),)
+        values.update(options)
+        value = options[0]
+        if previous is not None:
+            # "two dozen", "four hundred" multiply; "twenty four", "الثامن عشر" add.
+            values.add(previous * value if value in (12, 100, 1000, 1e6, 1e9) else previous + value)
+        previous = value
     return values
 
 
