@@ -278,7 +278,10 @@ def add_entry(
         count = 0
     if isinstance(ar, list):
         ar = [a.strip() for a in ar if a.strip()]
-    new = old + ("" if old.endswith("\n") or not old else "\n") + entry_yaml(ar, en.strip(), type, alt, note)
+    if old and not old.endswith("\n"):
+        old += "\n"
+    separator = "\n" if old.strip() and not old.endswith("\n\n") else ""  # blank line between entries, as shipped
+    new = old + separator + entry_yaml(ar, en.strip(), type, alt, note)
     parsed = parse_text(new, path)
     if parsed.problems or len(parsed.entries) != count + 1:
         raise GlossaryError(parsed.problems or [f"{path}: the new entry could not be read back"])

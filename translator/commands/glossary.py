@@ -1,10 +1,90 @@
-"""Provides the `translator glossary` sub-command (not implemented yet)."""
+"""Provides `translator glossary check|add|match`: validate, extend and try out glossaries."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+#: File of the shipped glossary folder that `add` writes each type to by default.
+TYPE_FILES = {"person": "people.yaml", "place": "places.yaml", "organisation": "organisations.yaml", "term": "terms.yaml"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
-    sub.add_parser("glossary", help="(coming soon)")
+    p = sub.add_parser("glossary", help="check, extend and try out glossaries of names and terms")
+    gsub = p.add_subparsers(dest="glossary_command", metavar="ACTION")
+    check = gsub.add_parser("check", help="validate glossary files (default: the configured glossaries)")
+    check.add_argument("files", nargs="*", type=Path, help="glossary files or folders (later ones override earlier)")
+    check.set_defaults(func=run_check)
+    add = gsub.add_parser("add", help="append an entry, keeping the file's comments and order")
+    add.add_argument("--ar", required=True, action="append", help="Arabic form (repeat for spelling variants)")
+    add.add_argument("--en", required=True, help="preferred English")
+    add.add_argument("--type", default="term", choices=["person", "place", "organisation", "term"], help="default: term")
+    add.add_argument("--alt", action="append", default=[], help="accepted English alternative (repeatable)")
+    add.add_argument("--note", default="", help="note for translators")
+    add.add_argument("--file", type=Path,
+                     help="glossary file to extend (default: the configured glossary folder's file for the type)")
+    add.set_defaults(func=run_add)
+    match = gsub.add_parser("match", help="show the glossary terms found in an Arabic file")
+    match.add_argument("file", type=Path, help="Arabic text file")
+    match.add_argument("--glossary", type=Path, action="append", help="glossary file or folder (default: configured)")
+    match.set_defaults(func=run_match)
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Validate and print a summary; every problem on its own "file:line:col: message" line."""
+    from translator.config import load_settings
+    from translator.errors import GlossaryError
+    from translator.glossary import load_glossary
+
+    paths = list(args.files) or list(load_settings().glossary_paths)
+    try:
+        glossary = load_glossary(paths)
+    except GlossaryError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"glossary check: {len(exc.problems)} problem(s); fix them and run again", file=sys.stderr)
+        return 1
+    for notice in glossary.overrides:
+        print(f"note: {notice}")
+    counts = ", ".join(f"{n} {t}" for t, n in glossary.counts().items())
+    print(f"ok: {len(glossary.active_entries)} entries in {len(glossary.files)} file(s) ({counts}); "
+          f"fingerprint {glossary.fingerprint}")
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Append one entry (validated before the atomic write)."""
+    from translator.config import load_settings
+    from translator.glossary import add_entry
+
+    path = args.file
+    if path is None:
+        first = Path(load_settings().glossary_paths[0])
+        path = first / TYPE_FILES[args.type] if first.is_dir() or not first.suffix else first
+    ar = args.ar[0] if len(args.ar) == 1 else args.ar
+    entry = add_entry(path, ar, args.en, args.type, args.alt, args.note)
+    print(f"added to {entry.where}: {' / '.join(entry.ar)} → {entry.en} ({entry.type})")
+    return 0
+
+
+def run_match(args: argparse.Namespace) -> int:
+    """Print each paragraph's glossary matches: Arabic as written → English."""
+    from translator.config import load_settings
+    from translator.fileio import read_user_text
+    from translator.glossary import load_for_folder, load_glossary
+
+    text = read_user_text(args.file)
+    glossary = load_glossary(args.glossary) if args.glossary else load_for_folder(load_settings(), args.file)
+    total = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        matches = glossary.match(line)
+        if not matches:
+            continue
+        total += len(matches)
+        found = "; ".join(f"{line[m.word_start:m.end]} → {m.entry.en}" for m in matches)
+        print(f"{args.file}:{number}: {found}")
+    print(f"{total} term(s) matched, glossary {glossary.fingerprint}")
+    return 0

@@ -1,0 +1,334 @@
+"""Provides glossary enforcement around the model: source code-switching, then verify and repair.
+
+Method (see docs/glossary.md for the measurements behind it):
+
+1. `prepare()` finds glossary terms in the Arabic sentence and replaces each one, in the source,
+   by its preferred English (code-switching, Song et al. 2019). A leading conjunction or
+   preposition clitic stays as its own word ("وسيرغي لافروف" → "و Sergey Lavrov", "للمشير" →
+   "ل Field Marshal", "وبطرابلس" → "و ب Tripoli"); the article ال is dropped. Models copy such Latin spans, so the name
+   comes out spelled as the glossary wants.
+2. `finish()` checks that every term's English (preferred or an accepted alternative, ignoring
+   case and diacritics) is in the output. A near miss (a garbled copy) is found with rapidfuzz
+   and replaced by the preferred form; a term still missing is reported, never hidden. Names of
+   institutions get "the" when the model left it out, and a name opening the sentence gets a
+   capital ("Al-Sarraj").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translator.glossary import Glossary, GlossaryEntry, Match, load_for_folder
+
+#: Institution head nouns that make an organisation's English name take "the".
+_ARTICLE_HEADS = frozenset({
+    "accord", "agency", "alliance", "army", "assembly", "bank", "brigade", "brigades", "coalition",
+    "committee", "council", "court", "forces", "front", "fund", "government", "league", "ministry",
+    "movement", "nations", "office", "organisation", "organization", "parliament", "party", "union",
+})
+#: Words before a name that already play the article's role.
+_DETERMINERS = frozenset({
+    "the", "a", "an", "its", "their", "his", "her", "our", "your", "my", "this", "these", "those",
+    "whose", "every", "each", "no",
+})
+_MIN_REPAIR_SCORE = 72.0
+
+
+@dataclass
+class TermResult:
+    """What happened to one glossary term of a source sentence."""
+
+    entry: GlossaryEntry
+    """The glossary entry."""
+    source: str
+    """The Arabic as written in the source (without its clitic)."""
+    english: str
+    """The preferred English."""
+    found: bool = False
+    """The model's output already had an accepted English form."""
+    repaired: bool = False
+    """The output had a garbled form that was replaced by the preferred English."""
+    rendering: str = ""
+    """The English now in the output for this term ('' when missing)."""
+
+    @property
+    def enforced(self) -> bool:
+        """The final English contains the term (found or repaired)."""
+        return self.found or self.repaired
+
+    @property
+    def ok(self) -> bool:
+        """Alias of `enforced` (what batch reports and QA read)."""
+        return self.enforced
+
+    @property
+    def missing(self) -> bool:
+        """The term is still absent from the final English: a reviewer must look."""
+        return not self.enforced
+
+
+@dataclass
+class Plan:
+    """What `prepare()` did to one sentence, for `finish()`."""
+
+    source: str
+    model_input: str
+    matches: list[Match] = field(default_factory=list)
+
+
+def takes_article(entry: GlossaryEntry) -> bool:
+    """True for organisation names headed by a common noun ("the Libyan National Army")."""
+    if entry.type != "organisation":
+        return False
+    words = entry.en.split()
+    if not words or words[0].lower() == "the":
+        return False
+    head = words[0] if len(words) > 2 and words[1].lower() == "of" else words[-1]
+    return head.lower() in _ARTICLE_HEADS
+
+
+def code_switch(text: str, matches: list[Match]) -> str:
+    """Replace each matched term of `text` by its preferred English, keeping clitics as words."""
+    parts: list[str] = []
+    pos = 0
+    for m in matches:
+        parts.append(text[pos:m.word_start])
+        clitic = _kept_clitic(m.prefix)
+        parts.append(f"{clitic} {m.entry.en}" if clitic else m.entry.en)
+        pos = m.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _kept_clitic(prefix: str) -> str:
+    """The clitic letters to keep before the English, one word each ("وب" → "و ب").
+
+    The article has no counterpart to copy and is dropped (لل is ل + ال); conjunctions and
+    prepositions ("and", "in", "to") stay for the model to translate.
+    """
+    if prefix.endswith("لل"):
+        prefix = prefix[:-2] + "ل"
+    elif prefix.endswith("ال"):
+        prefix = prefix[:-2]
+    return " ".join(prefix)
+
+
+class GlossaryEnforcer:
+    """The `translator.pipeline.Enforcer` for a glossary."""
+
+    def __init__(self, glossary: Glossary, code_switching: bool = True, repair: bool = True) -> None:
+        """Args:
+            glossary: the merged glossary.
+            code_switching: replace source terms by their English before the model.
+            repair: fix garbled renderings and missing articles after the model.
+        """
+        self.glossary = glossary
+        self.code_switching = code_switching
+        self.repair = repair
+
+    @property
+    def fingerprint(self) -> str:
+        """The glossary's content hash (reports, caches)."""
+        return self.glossary.fingerprint
+
+    def prepare(self, sentence: str) -> tuple[str, Plan]:
+        """Return the model input for `sentence` and the plan `finish()` needs."""
+        matches = self.glossary.match(sentence)
+        model_input = code_switch(sentence, matches) if self.code_switching and matches else sentence
+        return model_input, Plan(sentence, model_input, matches)
+
+    def finish(self, plan: Plan, output: str) -> tuple[str, list[TermResult]]:
+        """Verify (and repair) the terms of `plan` in the model's `output`."""
+        return enforce_terms(plan.matches, output, repair=self.repair)
+
+
+def enforcer_from_settings(settings: object, folder: Path | str | None = None) -> GlossaryEnforcer:
+    """The enforcer for the configured glossaries plus the project glossary of `folder`.
+
+    Raises:
+        GlossaryError: a glossary file is invalid (every problem listed).
+    """
+    return GlossaryEnforcer(load_for_folder(settings, folder))
+
+
+def verify_terms(glossary: Glossary, source: str, english: str) -> list[TermResult]:
+    """Which glossary terms of `source` have their English in `english` (no changes made)."""
+    return enforce_terms(glossary.match(source), english, repair=False)[1]
+
+
+# --- output side -------------------------------------------------------------------------------
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """Case- and diacritic-insensitive form of English text, with offsets back into `text`."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "’‘`´":
+            ch = "'"
+        elif ch in "‐‑‒–—":
+            ch = "-"
+        elif ch == "ı":
+            ch = "i"
+        for c in unicodedata.normalize("NFKD", ch):
+            if unicodedata.combining(c):
+                continue
+            for f in c.casefold():
+                out.append(f)
+                offsets.append(i)
+    return "".join(out), offsets
+
+
+def _fold(text: str) -> str:
+    return fold_with_map(text)[0]
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum()
+
+
+def _find_form(folded: str, form: str, claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """First whole-word occurrence of folded `form` in `folded` outside claimed spans."""
+    if not form:
+        return None
+    pos = 0
+    while (k := folded.find(form, pos)) >= 0:
+        end = k + len(form)
+        before_ok = k == 0 or not _is_word_char(folded[k - 1])
+        after_ok = end == len(folded) or not _is_word_char(folded[end]) or folded[end - 1:end] == "."
+        if before_ok and after_ok and not any(k < e and s < end for s, e in claimed):
+            return k, end
+        pos = k + 1
+    return None
+
+
+def _orig(offsets: list[int], start: int, end: int) -> tuple[int, int]:
+    o_end = offsets[end - 1] + 1 if end > start else offsets[start]
+    return offsets[start], o_end
+
+
+def _fuzzy(folded: str, entry: GlossaryEntry, claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Span (in folded text) of a garbled rendering of the entry's English, if convincing."""
+    from rapidfuzz import fuzz
+
+    masked = list(folded)
+    for s, e in claimed:
+        masked[s:e] = "\x00" * (e - s)
+    hay = "".join(masked)
+    best: tuple[float, int, int] | None = None
+    for form in entry.english_forms:
+        needle = _fold(form)
+        if len(needle) < 3 or len(hay) < 2:
+            continue
+        al = fuzz.partial_ratio_alignment(needle, hay, score_cutoff=_MIN_REPAIR_SCORE)
+        if al is None:
+            continue
+        s, e = al.dest_start, al.dest_end
+        if len(needle) > len(hay):  # rapidfuzz swaps roles when the needle is the longer text
+            s, e = al.src_start, al.src_end
+        while s > 0 and (_is_word_char(hay[s - 1]) or hay[s - 1] in "-'"):
+            s -= 1
+        while e < len(hay) and _is_word_char(hay[e]):
+            e += 1
+        while s < e and not _is_word_char(hay[s]):
+            s += 1
+        while e > s and not _is_word_char(hay[e - 1]):
+            e -= 1
+        span = hay[s:e]
+        if not span or "\x00" in span or len(span) > 2 * len(needle) + 2:
+            continue
+        score = fuzz.ratio(needle, span)
+        if score >= _MIN_REPAIR_SCORE and (best is None or score > best[0]):
+            best = (score, s, e)
+    return (best[1], best[2]) if best else None
+
+
+def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tuple[str, list[TermResult]]:
+    """Check each matched term's English in `output`; with `repair`, fix what can be fixed.
+
+    Args:
+        matches: glossary matches of the source sentence.
+        output: the model's English.
+        repair: replace near misses and case/diacritic variants of the preferred form, add
+            "the" before institution names, capitalise a name that opens the sentence.
+
+    Returns:
+        (english, one TermResult per match, in source order).
+    """
+    results = [TermResult(m.entry, m.surface, m.entry.en) for m in matches]
+    if not matches:
+        return output, results
+    folded, offsets = fold_with_map(output)
+    claimed: list[tuple[int, int]] = []
+    spans: dict[int, tuple[int, int]] = {}  # result index -> span in folded text
+    # Longer English first, so "Haftar" cannot take the Haftar of "Khalifa Haftar".
+    order = sorted(range(len(results)), key=lambda i: -max(len(f) for f in results[i].entry.english_forms))
+    for i in order:
+        for form in sorted(results[i].entry.english_forms, key=len, reverse=True):
+            span = _find_form(folded, _fold(form), claimed)
+            if span:
+                spans[i] = span
+                claimed.append(span)
+                results[i].found = True
+                break
+    if repair:
+        for i in order:
+            if results[i].found:
+                continue
+            span = _fuzzy(folded, results[i].entry, claimed)
+            if span:
+                spans[i] = span
+                claimed.append(span)
+                results[i].repaired = True
+    # Map spans to the original output and decide replacements.
+    edits: list[tuple[int, int, str, int]] = []  # start, end, new text, result index
+    for i, (s, e) in spans.items():
+        o_s, o_e = _orig(offsets, s, e)
+        current = output[o_s:o_e]
+        new = current
+        if repair:
+            preferred = results[i].english
+            if results[i].repaired or (_fold(current) == _fold(preferred) and current != preferred):
+                new = preferred
+        edits.append((o_s, o_e, new, i))
+    edits.sort()
+    text_parts: list[str] = []
+    pos = 0
+    for o_s, o_e, new, i in edits:
+        text_parts.append(output[pos:o_s])
+        if repair:
+            prefix = _article_for(results[i].entry, "".join(text_parts))
+            if prefix:
+                text_parts.append(prefix)
+            if _opens_sentence("".join(text_parts)) and new[:1].islower():
+                new = new[0].upper() + new[1:]
+        text_parts.append(new)
+        results[i].rendering = new
+        pos = o_e
+    text_parts.append(output[pos:])
+    return "".join(text_parts), results
+
+
+def _opens_sentence(before: str) -> bool:
+    return not before.strip(" \t\"'“‘«(")
+
+
+def _article_for(entry: GlossaryEntry, before: str) -> str:
+    """'the ' / 'The ' when an institution name lacks its article, else ''."""
+    if not takes_article(entry):
+        return ""
+    if _opens_sentence(before):
+        return "The " if before == "" or before.endswith((" ", '"', "'", "“", "‘", "(")) else ""
+    previous = re.findall(r"[\w'’]+", before[-40:])
+    if not previous:
+        return "the " if before.endswith(" ") else ""
+    word = previous[-1].lower()
+    if word in _DETERMINERS or word.endswith(("'s", "’s", "s'")) or not before.endswith(" "):
+        return ""
+    # A capitalised word right before is part of a longer name ("UN Security Council").
+    if previous[-1][:1].isupper() and before.rstrip()[-1:].isalnum() and word not in {"and", "or"}:
+        if not _opens_sentence(before[: before.rstrip().rfind(previous[-1])]):
+            return ""
+    return "the "
