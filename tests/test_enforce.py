@@ -1,0 +1,181 @@
+"""Tests for translator.enforce: code-switching, verification, repair, articles; end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from translator.config import SHIPPED_GLOSSARY_DIR, Settings
+from translator.enforce import GlossaryEnforcer, TermResult, enforcer_from_settings, takes_article, verify_terms
+from translator.glossary import add_entry, load_glossary, project_glossary_path
+from translator.pipeline import translate_paragraphs
+
+from .conftest import SEEDS, FakeEngine
+
+
+@pytest.fixture(scope="module")
+def enforcer() -> GlossaryEnforcer:
+    return GlossaryEnforcer(load_glossary([SHIPPED_GLOSSARY_DIR]))
+
+
+@pytest.mark.parametrize(
+    ("source", "model_input"),
+    [
+        ("وقال سيرغي لافروف إن", "وقال Sergey Lavrov إن"),
+        ("لافروف وسيرغي لافروف", "Lavrov و Sergey Lavrov"),
+        ("دعوة للمشير خليفة حفتر", "دعوة ل Field Marshal Khalifa Haftar"),
+        ("وصل وبطرابلس", "وصل و ب Tripoli"),
+        ("قوات الجيش الليبي", "قوات Libyan National Army"),
+        ("لحكومة الوفاق الوطني", "ل Government of National Accord"),
+        ("والمشير", "و Field Marshal"),
+        ("من عملية “إيريني” الأوروبية", "من Operation Irini الأوروبية"),
+        ("منطقة “خفض التصعيد” السورية", "de-escalation zone السورية"),
+        ("فائز السراج وفايز السراج", "Fayez al-Sarraj و Fayez al-Sarraj"),
+        ("طرابلسي قال", "طرابلسي قال"),
+    ],
+)
+def test_code_switching(enforcer: GlossaryEnforcer, source: str, model_input: str) -> None:
+    assert enforcer.prepare(source)[0] == model_input
+
+
+def _finish(enforcer: GlossaryEnforcer, source: str, output: str) -> tuple[str, list[TermResult]]:
+    _, plan = enforcer.prepare(source)
+    return enforcer.finish(plan, output)
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "english", "flags"),
+    [
+        # already right: untouched
+        ("قال لافروف", "Lavrov said.", "Lavrov said.", [(True, False)]),
+        # an accepted alternative stays; a form differing only in diacritics becomes the preferred one
+        ("زار تركيا", "visited Türkiye.", "visited Türkiye.", [(True, False)]),
+        ("قال أردوغان", "Erdogan said.", "Erdoğan said.", [(True, False)]),
+        # case/diacritic variant of the preferred form becomes the preferred form
+        ("قال تشاووش أوغلو", "cavusoglu said.", "Çavuşoğlu said.", [(True, False)]),
+        # garbled copies are repaired
+        ("قال سيرغي لافروف", "Sergey Lavrow said.", "Sergey Lavrov said.", [(False, True)]),
+        ("في مصراتة", "in Misratta.", "in Misrata.", [(False, True)]),
+        # missing entirely: flagged, text untouched
+        ("في مصراتة", "in the city.", "in the city.", [(False, False)]),
+        # the longer name is found first; the surname-only entry takes the second mention
+        ("خليفة حفتر وحليفه حفتر", "Khalifa Haftar and his ally Haftar", "Khalifa Haftar and his ally Haftar",
+         [(True, False), (True, False)]),
+        # possessives are fine
+        ("حكومة السراج", "Al-Sarraj's government", "Al-Sarraj's government", [(True, False)]),
+        # institutions get "the" where it is missing, not twice, not after a possessive
+        ("قصف الجيش الوطني الليبي", "Libyan National Army shelled.", "The Libyan National Army shelled.", [(True, False)]),
+        ("قال الجيش الليبي", "said Libyan National Army.", "said the Libyan National Army.", [(True, False)]),
+        ("قال الجيش الليبي", "said the Libyan National Army.", "said the Libyan National Army.", [(True, False)]),
+        ("قال الجيش الليبي", "Haftar's Libyan National Army", "Haftar's Libyan National Army", [(True, False)]),
+        ("ودعا مجلس الأمن", "He asked UN Security Council", "He asked the UN Security Council", [(True, False)]),
+        ("عملية إيريني", "Operation Irini began", "Operation Irini began", [(True, False)]),
+        # a name opening the sentence gets its capital
+        ("وقال السراج", "al-Sarraj said", "Al-Sarraj said", [(True, False)]),
+    ],
+)
+def test_finish(enforcer: GlossaryEnforcer, source: str, output: str, english: str,
+                flags: list[tuple[bool, bool]]) -> None:
+    text, results = _finish(enforcer, source, output)
+    assert text == english
+    assert [(r.found, r.repaired) for r in results] == flags
+    for r in results:
+        assert r.ok == r.enforced == (r.found or r.repaired) == (not r.missing)
+        assert (r.rendering != "") == r.enforced
+
+
+def test_term_result_fields(enforcer: GlossaryEnforcer) -> None:
+    _, [result] = _finish(enforcer, "ووصل فائز السراج", "Fayez al-Sarraj arrived")
+    assert result.entry.en == result.english == "Fayez al-Sarraj"
+    assert result.source == "فائز السراج"
+    assert result.rendering == "Fayez al-Sarraj"
+
+
+def test_repair_does_not_take_another_terms_words(enforcer: GlossaryEnforcer) -> None:
+    text, results = _finish(enforcer, "بين موسكو وأنقرة", "between Moscow and Ankra")
+    assert text == "between Moscow and Ankara"
+    assert [(r.english, r.found, r.repaired) for r in results] == [("Moscow", True, False), ("Ankara", False, True)]
+
+
+def test_verify_terms_changes_nothing(enforcer: GlossaryEnforcer) -> None:
+    results = verify_terms(enforcer.glossary, "قال لافروف في موسكو", "Lavrov said in Moskva")
+    assert [(r.english, r.enforced) for r in results] == [("Lavrov", True), ("Moscow", False)]
+
+
+def test_takes_article(enforcer: GlossaryEnforcer) -> None:
+    article = {e.en for e in enforcer.glossary.entries if takes_article(e)}
+    assert {"Libyan National Army", "Government of National Accord", "Security Council", "European Union",
+            "Presidential Council"} <= article
+    assert not article & {"Operation Irini", "Interfax", "Facebook", "Khalifa Haftar", "Tripoli"}
+
+
+def test_sentences_without_terms_pass_through(enforcer: GlossaryEnforcer) -> None:
+    source = "وقال مصدر إن الوضع خطير."
+    model_input, plan = enforcer.prepare(source)
+    assert model_input == source
+    assert enforcer.finish(plan, "a source said the situation is serious.") == ("a source said the situation is serious.", [])
+
+
+def test_pipeline_with_fake_engine(enforcer: GlossaryEnforcer) -> None:
+    engine = FakeEngine()
+    text = (SEEDS / "turkey-russia-libya-syria.ar.txt").read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    results = translate_paragraphs(paragraphs, engine, enforcer)
+    terms = [t for r in results for t in r.terms]
+    assert len(terms) > 60 and all(t.ok for t in terms)
+    assert any("Sergey Lavrov" in s for s in engine.sentences)
+    assert not any("سيرغي" in s for s in engine.sentences)
+    assert "Mevlüt Çavuşoğlu" in results[4].text
+
+
+def test_enforcer_from_settings_uses_project_glossary(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
+    assert enforcer_from_settings(settings).prepare("عقيلة صالح")[0] == "عقيلة صالح"
+    add_entry(project_glossary_path(tmp_path), "عقيلة صالح", "Aguila Saleh", "person")
+    project = enforcer_from_settings(settings, tmp_path)
+    assert project.prepare("وعقيلة صالح")[0] == "و Aguila Saleh"
+    assert project.fingerprint == project.glossary.fingerprint != enforcer_from_settings(settings).fingerprint
+
+
+def test_translate_command_enforces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import translator.models
+    from translator.cli import main
+
+    engine = FakeEngine()
+    monkeypatch.setattr(translator.models, "load_engine", lambda settings: engine)
+    monkeypatch.setenv("TRANSLATOR_HOME", str(tmp_path / "home"))
+    article = tmp_path / "a.ar.txt"
+    article.write_text("قلق روسي\n\nوقال لافروف إن موسكو قلقة.\n", encoding="utf-8")
+    assert main(["translate", str(article)]) == 0
+    assert "Lavrov" in capsys.readouterr().out
+    assert engine.sentences[-1] == "وقال Lavrov إن Moscow قلقة."
+
+
+# --- with the real demo model --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_engine(demo_model_file: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from translator.engine import ArgosEngine
+    from translator.models import install_package_file
+
+    settings = Settings(home=tmp_path_factory.mktemp("home"), device="cpu")
+    return ArgosEngine(install_package_file(settings, demo_model_file).path, settings)
+
+
+def test_demo_model_end_to_end(enforcer: GlossaryEnforcer, demo_engine) -> None:  # type: ignore[no-untyped-def]
+    sources = [
+        "وقال سيرغي لافروف إن المحادثات كانت مثمرة.",
+        "التقى فائز السراج المشير خليفة حفتر في روما.",
+        "وزار رجب طيب أردوغان طرابلس يوم الخميس.",
+        "وأعلن لويجو دي مايو دعمه لحكومة الوفاق الوطني.",
+    ]
+    raw = translate_paragraphs(sources, demo_engine)
+    enforced = translate_paragraphs(sources, demo_engine, enforcer)
+    raw_ok = sum(r.enforced for s, p in zip(sources, raw) for r in verify_terms(enforcer.glossary, s, p.text))
+    terms = [t for p in enforced for t in p.terms]
+    assert len(terms) == 10
+    assert all(t.ok for t in terms), [(t.english, p.text) for p in enforced for t in p.terms if not t.ok]
+    assert raw_ok < len(terms)  # the model does not know these names by itself
+    assert "Sergey Lavrov" in enforced[0].text and "Khalifa Haftar" in enforced[1].text
