@@ -84,9 +84,12 @@ class ArgosEngine:
     def __init__(self, package_path: Path, settings: Settings | None = None) -> None:
         self.info = read_package_info(package_path)
         self.settings = settings or Settings()
+        self.device = ""
+        """The device the model runs on once loaded ("cpu" or "cuda"; "auto" resolved)."""
         self._translator: Any = None
         self._sp: Any = None
         self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
         self.calls = 0
         """Number of sentences sent to the model (tests and benchmarks read it)."""
 
@@ -99,52 +102,72 @@ class ArgosEngine:
         return self.info.demo
 
     def load(self) -> None:
-        """Load the models now (otherwise done on first use)."""
-        if self._translator is not None:
-            return
+        """Load the models now (otherwise done on first use); raises EngineError in one line."""
+        with self._load_lock:
+            if self._translator is None:
+                self._load()
+
+    def _load(self) -> None:
+        model_dir = self.info.path / "model"
+        sp_path = self.info.path / "sentencepiece.model"
+        missing = [name for name, ok in (("model/model.bin", (model_dir / "model.bin").is_file()),
+                                         ("sentencepiece.model", sp_path.is_file())) if not ok]
+        if missing:
+            raise EngineError(
+                f"{self.info.path}: package lacks {' and '.join(missing)}; reinstall the model "
+                "(translator models install FILE.argosmodel)"
+            )
         try:
             import ctranslate2
             import sentencepiece
         except ImportError as exc:  # pragma: no cover - a broken install
             raise EngineError(f"cannot import the engine ({exc}); reinstall with `make install`") from None
-        model_dir = self.info.path / "model"
-        sp_path = self.info.path / "sentencepiece.model"
-        if not model_dir.is_dir() or not sp_path.is_file():
-            raise EngineError(f"{self.info.path}: package lacks model/ or sentencepiece.model; reinstall the model")
         device = self.settings.device
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
         try:
-            self._translator = ctranslate2.Translator(
+            sp = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
+        except (RuntimeError, OSError) as exc:
+            raise EngineError(f"{sp_path}: cannot load the SentencePiece model ({_first_line(exc)}); reinstall the model") from None
+        try:
+            translator = ctranslate2.Translator(
                 str(model_dir),
                 device=device,
                 inter_threads=self.settings.inter_threads,
                 intra_threads=self.settings.intra_threads,
             )
-        except (RuntimeError, ValueError) as exc:
-            raise EngineError(f"{model_dir}: cannot load the model on {device} ({exc})") from None
-        self._sp = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise EngineError(f"{model_dir}: cannot load the model on {device} ({_first_line(exc)})") from None
+        self._sp, self._translator, self.device = sp, translator, device
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
-        """Translate many sentences in one batched call (deduplicated, length-sorted)."""
-        self.load()
+        """Translate many sentences in one batched call; output i translates input i.
+
+        Identical sentences are translated once; the rest are sorted by length so each
+        token-budgeted batch holds sentences of similar size (little padding). Blank inputs
+        give "". Beam search is deterministic, so the same input and model give the same output.
+        """
         unique = list(dict.fromkeys(s for s in sentences if s.strip()))
         if not unique:
             return ["" for _ in sentences]
+        self.load()
         tokens = [self._sp.encode(s, out_type=str) for s in unique]
-        order = sorted(range(len(unique)), key=lambda i: len(tokens[i]))
+        order = sorted(range(len(unique)), key=lambda i: (len(tokens[i]), i))
         batch = [tokens[i] for i in order]
         prefix = [[self.info.target_prefix]] * len(batch) if self.info.target_prefix else None
-        with self._lock:
-            results = self._translator.translate_batch(
-                batch,
-                target_prefix=prefix,
-                max_batch_size=self.settings.max_batch_tokens,
-                batch_type="tokens",
-                beam_size=self.settings.beam_size,
-                length_penalty=0.2,
-                replace_unknowns=True,
-            )
+        try:
+            with self._lock:
+                results = self._translator.translate_batch(
+                    batch,
+                    target_prefix=prefix,
+                    max_batch_size=self.settings.max_batch_tokens,
+                    batch_type="tokens",
+                    beam_size=self.settings.beam_size,
+                    length_penalty=0.2,
+                    replace_unknowns=True,
+                )
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(f"{self.info.path}: translation failed ({_first_line(exc)})") from None
         self.calls += len(batch)
         out: dict[str, str] = {}
         for rank, result in enumerate(results):
@@ -157,3 +180,8 @@ class ArgosEngine:
         if prefix and text.startswith(prefix):
             text = text[len(prefix):]
         return text.strip()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

@@ -29,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
     if args.device:
         settings = settings.with_(device=args.device)
     article = read_article(args.file)
+    if args.output is not None and args.output.is_dir():
+        from translator.errors import InputError
+
+        raise InputError(args.output, "is a folder", "give a file name for the English, e.g. -o article.en.md")
     engine = load_engine(settings)
     enforcer = None if args.no_glossary else _enforcer(settings)
     paragraphs = article.translatable
