@@ -1,0 +1,205 @@
+"""Benchmark: glossary term accuracy with vs without enforcement, and chrF where no term occurs.
+
+One run translates each test set twice with the same model (raw, and through
+translator.enforce.GlossaryEnforcer) and prints:
+
+- term accuracy: share of matched source terms whose English (preferred or accepted
+  alternative, ignoring case and diacritics) is in the output; with enforcement also how many
+  the model copied right away and how many the repair step fixed;
+- chrF (sacrebleu) on the sentences with NO glossary term, raw vs enforced: enforcement must
+  not hurt them (the seeds have no reference, so there the outputs are compared directly).
+
+Test sets:
+  (a) seeds: every sentence of seeds/*.txt (real news; the demo model never saw these names);
+  (b) templates: news-template sentences from scripts/test_model_data.py whose name slots are
+      filled with the shipped glossary's people, places and organisations (all excluded from the
+      demo model's training data), plus the same templates with held-out non-glossary names;
+  (c) flores: FLORES-200 dev (real Arabic, English references), sentences with and without terms.
+
+    .venv/bin/python bench/term_accuracy.py [--model translator/data/demo-ar-en.argosmodel] [--templates 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import random
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sacrebleu.metrics import CHRF
+
+from translator.config import DEMO_MODEL_PATH, SHIPPED_GLOSSARY_DIR, Settings
+from translator.document import read_article
+from translator.enforce import GlossaryEnforcer, takes_article, verify_terms
+from translator.glossary import Glossary, load_glossary
+from translator.pipeline import translate_paragraphs
+from translator.segment import split_sentences
+
+ROOT = Path(__file__).resolve().parent.parent
+FLORES = Path("/work/shared/data/flores200-dev")
+
+
+@dataclass
+class TestSet:
+    name: str
+    sources: list[str]
+    references: list[str | None]
+    results: dict[str, object] = field(default_factory=dict)
+
+
+def load_engine(model: Path, home: Path):  # type: ignore[no-untyped-def]
+    from translator.engine import ArgosEngine
+    from translator.models import install_package_file
+
+    settings = Settings(home=home, device="cpu")
+    return ArgosEngine(install_package_file(settings, model).path, settings)
+
+
+def seed_set() -> TestSet:
+    sources = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        for paragraph in read_article(path).translatable:
+            sources += split_sentences(paragraph.text)
+    return TestSet("seeds", sources, [None] * len(sources))
+
+
+def _data_module():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("test_model_data", ROOT / "scripts" / "test_model_data.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules["test_model_data"] = module
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def template_sets(glossary: Glossary, n: int, seed: int = 7) -> tuple[TestSet, TestSet]:
+    """(templates filled with glossary names, the same templates with held-out other names)."""
+    data = _data_module()
+    rng = random.Random(seed)
+    _, held, _ = data.build_pools(data.seed_filter_from_repo(), random.Random(1))
+    # References write institutions with their article, as the enforcer does ("the European Union").
+    by_type = {t: [(e.ar[0], f"the {e.en}" if takes_article(e) else e.en) for e in glossary.active_entries
+                   if e.type == t] for t in ("person", "place", "organisation")}
+    pools = data.Pools(people=by_type["person"], places=by_type["place"], latin=held.latin,
+                       countries=held.countries, orgs=by_type["organisation"])
+    with_terms = data.Generator(pools, rng, code_switch=0.0)
+    without = data.Generator(held, rng, code_switch=0.0)
+    pairs = [with_terms.pair() for _ in range(n)]
+    plain = [without.pair() for _ in range(n)]
+    return (TestSet("templates", [a for a, _ in pairs], [e for _, e in pairs]),
+            TestSet("templates-other-names", [a for a, _ in plain], [e for _, e in plain]))
+
+
+def flores_set(limit_plain: int) -> TestSet:
+    ar = (FLORES / "ar.txt").read_text(encoding="utf-8").splitlines()
+    en = (FLORES / "en.txt").read_text(encoding="utf-8").splitlines()
+    return TestSet("flores", ar, list(en))
+
+
+def run(engine, enforcer: GlossaryEnforcer, tset: TestSet, limit_plain: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    glossary = enforcer.glossary
+    has_terms = [bool(glossary.match(s)) for s in tset.sources]
+    if limit_plain is not None:  # keep every sentence with terms, and some without
+        keep, plain = [], 0
+        for i, t in enumerate(has_terms):
+            if t or plain < limit_plain:
+                keep.append(i)
+                plain += not t
+        tset.sources = [tset.sources[i] for i in keep]
+        tset.references = [tset.references[i] for i in keep]
+        has_terms = [has_terms[i] for i in keep]
+    t0 = time.perf_counter()
+    raw = [p.text for p in translate_paragraphs(tset.sources, engine)]
+    t1 = time.perf_counter()
+    enforced_results = translate_paragraphs(tset.sources, engine, enforcer)
+    t2 = time.perf_counter()
+    enforced = [p.text for p in enforced_results]
+    raw_terms = [r for s, o in zip(tset.sources, raw) for r in verify_terms(glossary, s, o)]
+    enf_terms = [t for p in enforced_results for t in p.terms]
+    n_terms = len(enf_terms)
+    res: dict[str, object] = {
+        "sentences": len(tset.sources),
+        "with_terms": sum(has_terms),
+        "terms": n_terms,
+        "raw_accuracy": _pct(sum(r.enforced for r in raw_terms), len(raw_terms)),
+        "enforced_accuracy": _pct(sum(t.enforced for t in enf_terms), n_terms),
+        "copied": sum(t.found for t in enf_terms),
+        "repaired": sum(t.repaired for t in enf_terms),
+        "missing": [f"{t.source} → {t.english}" for t in enf_terms if t.missing],
+        "seconds_raw": round(t1 - t0, 2),
+        "seconds_enforced": round(t2 - t1, 2),
+    }
+    plain = [i for i, t in enumerate(has_terms) if not t]
+    res["plain_sentences"] = len(plain)
+    res["plain_unchanged"] = sum(raw[i] == enforced[i] for i in plain)
+    refs = [tset.references[i] for i in plain]
+    if plain and all(r is not None for r in refs):
+        chrf = CHRF()
+        res["plain_chrf_raw"] = round(chrf.corpus_score([raw[i] for i in plain], [refs]).score, 2)
+        res["plain_chrf_enforced"] = round(chrf.corpus_score([enforced[i] for i in plain], [refs]).score, 2)
+    termed = [i for i, t in enumerate(has_terms) if t]
+    refs_t = [tset.references[i] for i in termed]
+    if termed and all(r is not None for r in refs_t):
+        chrf = CHRF()
+        res["terms_chrf_raw"] = round(chrf.corpus_score([raw[i] for i in termed], [refs_t]).score, 2)
+        res["terms_chrf_enforced"] = round(chrf.corpus_score([enforced[i] for i in termed], [refs_t]).score, 2)
+    res["examples"] = [
+        {"source": tset.sources[i], "raw": raw[i], "enforced": enforced[i], "reference": tset.references[i]}
+        for i in termed[:3]
+    ]
+    tset.results = res
+
+
+def _pct(a: int, b: int) -> float | None:
+    return round(100 * a / b, 1) if b else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=DEMO_MODEL_PATH, help="Argos package (.argosmodel)")
+    parser.add_argument("--templates", type=int, default=300, help="template sentences per template set")
+    parser.add_argument("--flores-plain", type=int, default=300, help="FLORES sentences without terms to keep")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "term_accuracy.json")
+    args = parser.parse_args()
+    if not args.model.exists():
+        raise SystemExit(f"model not found: {args.model} (build it with scripts/build_test_model.py)")
+
+    glossary = load_glossary([SHIPPED_GLOSSARY_DIR])
+    enforcer = GlossaryEnforcer(glossary)
+    with tempfile.TemporaryDirectory() as home:
+        engine = load_engine(args.model, Path(home))
+        sets = [seed_set(), *template_sets(glossary, args.templates)]
+        for tset in sets:
+            run(engine, enforcer, tset)
+        if FLORES.exists():
+            flores = flores_set(args.flores_plain)
+            run(engine, enforcer, flores, limit_plain=args.flores_plain)
+            sets.append(flores)
+    print(f"model {engine.label}; glossary {len(glossary)} entries, fingerprint {glossary.fingerprint}")
+    header = f"{'set':<22}{'sents':>6}{'terms':>7}{'raw acc':>9}{'enforced':>10}{'copied':>8}{'repaired':>9}"
+    header += f"{'no-term':>9}{'chrF raw':>10}{'chrF enf':>10}"
+    print(header)
+    for t in sets:
+        r = t.results
+        acc = lambda v: "–" if v is None else f"{v:.1f}%"  # noqa: E731
+        print(f"{t.name:<22}{r['sentences']:>6}{r['terms']:>7}{acc(r['raw_accuracy']):>9}{acc(r['enforced_accuracy']):>10}"
+              f"{r['copied']:>8}{r['repaired']:>9}{r['plain_sentences']:>9}"
+              f"{r.get('plain_chrf_raw', '–')!s:>10}{r.get('plain_chrf_enforced', '–')!s:>10}")
+    for t in sets:
+        r = t.results
+        if "terms_chrf_raw" in r:
+            print(f"{t.name}: chrF on sentences with terms {r['terms_chrf_raw']} raw → {r['terms_chrf_enforced']} enforced")
+        print(f"{t.name}: no-term sentences with identical output raw vs enforced: {r['plain_unchanged']}/{r['plain_sentences']}")
+        if r["missing"]:
+            print(f"{t.name}: still missing after enforcement: {', '.join(r['missing'][:10])}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({t.name: t.results for t in sets}, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"details: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
