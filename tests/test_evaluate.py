@@ -34,11 +34,15 @@ def flores_slice(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def installed_demo(home: Path, demo_model_file: Path) -> Path:
+def installed_demo(home: Path) -> Path:
     """The demo model unzipped into the test's TRANSLATOR_HOME, as `models install` would."""
+    from translator.config import DEMO_MODEL_PATH
+
+    if not DEMO_MODEL_PATH.exists():
+        pytest.skip("demo model not built yet")
     models = home / "models"
     models.mkdir(parents=True)
-    with zipfile.ZipFile(demo_model_file) as archive:
+    with zipfile.ZipFile(DEMO_MODEL_PATH) as archive:
         archive.extractall(models)
     return models
 
@@ -171,3 +175,16 @@ def test_score_corpus_equals_sacrebleu() -> None:
     assert scores.chrf.score == expected["chrf"][0]
     assert scores.ter.score == expected["ter"][0]
     assert scores.bleu.signature.startswith("nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:")
+
+
+def test_term_accuracy_with_shipped_glossary_via_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from translator.config import SHIPPED_GLOSSARY_DIR
+
+    src, ref, hyp = (tmp_path / n for n in ("s.txt", "r.txt", "h.txt"))
+    src.write_text("قال فائز السراج\nالتقى لافروف بنظيره\nفي سرت\nلا شيء هنا\n", encoding="utf-8")
+    ref.write_text("Fayez al-Sarraj said\nLavrov met his counterpart\nin Sirte\nnothing here\n", encoding="utf-8")
+    hyp.write_text("Faiz Sarraj said\nLavrov met his counterpart\nin Sirt\nnothing here\n", encoding="utf-8")
+    assert main(["evaluate", "--src", str(src), "--ref", str(ref), "--hyp", str(hyp),
+                 "--glossary", str(SHIPPED_GLOSSARY_DIR)]) == 0
+    out = capsys.readouterr().out
+    assert "glossary term accuracy: 66.7% (2/3 matched terms; 1 preferred, 1 accepted variants)" in out
