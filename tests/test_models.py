@@ -360,3 +360,17 @@ def test_ensure_offline_falls_back_to_the_demo_model(home: Path, settings: Setti
     # a second ensure is a no-op
     assert main(["models", "ensure"]) == 0
     assert "model installed" in capsys.readouterr().out
+
+
+def test_broken_package_is_reported_not_used(home: Path, settings: Settings, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    info = models.install_package_file(settings, write_package(tmp_path / "p.argosmodel"))
+    (info.path / "metadata.json").write_text("{broken", encoding="utf-8")
+    assert models.installed_packages(settings) == []
+    with pytest.raises(NoModelError):
+        models.find_model(settings)
+    assert main(["models", "list"]) == 0
+    captured = capsys.readouterr()
+    assert "broken package translate-ar_en-1_0" in captured.err and "no models installed" in captured.out
+    assert main(["models", "remove", "translate-ar_en-1_0"]) == 0
+    assert leftovers(settings) == []

@@ -33,7 +33,7 @@ from typing import Any
 
 from translator.config import DEMO_MODEL_PATH, Settings
 from translator.engine import ArgosEngine, PackageInfo, read_package_info
-from translator.errors import ModelError, NoModelError
+from translator.errors import EngineError, ModelError, NoModelError
 
 #: Appended to every online failure: the offline way to get a model.
 INSTALL_FROM_FILE_HINT = "install from a file: translator models install FILE.argosmodel"
@@ -80,14 +80,30 @@ class EnsureResult:
 def installed_packages(settings: Settings) -> list[PackageInfo]:
     """Installed packages: real models first, newest version first, then by name."""
     root = settings.models_dir
+    found = []
+    for path in _package_dirs(root):
+        try:
+            found.append(read_package_info(path))
+        except EngineError:
+            continue  # unreadable metadata: shown by broken_packages(), never used
+    return sorted(found, key=lambda info: (info.demo, _negated(_version_key(info.version)), info.name))
+
+
+def broken_packages(settings: Settings) -> list[tuple[str, str]]:
+    """(name, reason) of installed package folders whose metadata cannot be read."""
+    broken = []
+    for path in _package_dirs(settings.models_dir):
+        try:
+            read_package_info(path)
+        except EngineError as exc:
+            broken.append((path.name, str(exc)))
+    return broken
+
+
+def _package_dirs(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
-    found = [
-        read_package_info(p)
-        for p in sorted(root.iterdir())
-        if not p.name.startswith(".") and (p / "metadata.json").is_file()
-    ]
-    return sorted(found, key=lambda info: (info.demo, _negated(_version_key(info.version)), info.name))
+    return [p for p in sorted(root.iterdir()) if not p.name.startswith(".") and (p / "metadata.json").is_file()]
 
 
 def find_model(settings: Settings) -> PackageInfo:

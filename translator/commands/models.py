@@ -40,10 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run_list(args: argparse.Namespace) -> int:
     """Print the installed packages as a table; the one in use is marked with *."""
     from translator.config import load_settings
-    from translator.models import installed_packages
+    from translator.models import broken_packages, installed_packages
 
     settings = load_settings()
     packages = installed_packages(settings)
+    for name, reason in broken_packages(settings):
+        print(f"broken package {name}: {reason} (or remove it: translator models remove {name})", file=sys.stderr)
     if not packages:
         print(f"no models installed in {settings.models_dir} "
               "(run: translator models ensure, or translator models install FILE.argosmodel)")
