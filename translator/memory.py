@@ -99,7 +99,7 @@ class TranslationMemory:
         self.glossary = glossary
         self._lock = threading.RLock()
         self._defer = 0
-        self._fuzzy_cache: tuple[tuple[int, int], list[str], list[tuple[str, str, str]]] | None = None
+        self._fuzzy_cache: tuple[tuple[object, ...], list[str], list[tuple[str, str, str]]] | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
@@ -133,9 +133,19 @@ class TranslationMemory:
         self.close()
 
     @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Serialise access and turn SQLite failures (locked, disk full, corrupt) into one clear line."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                raise InputError(self.path, f"translation memory error ({exc})",
+                                 "retry; if it persists, move the file aside") from None
+
+    @contextmanager
     def deferred(self) -> Iterator[None]:
         """Group many writes into one transaction (one commit at the end; rolled back on error)."""
-        with self._lock:
+        with self._guard():
             outer = self._defer == 0
             if outer:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -175,7 +185,7 @@ class TranslationMemory:
         key = source_key(source)
         if not key:
             return None
-        with self._lock:
+        with self._guard():
             rows = self._db.execute(
                 "SELECT source, target, origin, model, glossary, updated FROM segments WHERE key=? AND "
                 "(origin='reviewed' OR (model=? AND glossary=?)) ORDER BY origin='reviewed' DESC, updated DESC",
@@ -195,7 +205,7 @@ class TranslationMemory:
         key = source_key(source)
         if not key or not target.strip():
             return
-        with self._lock:
+        with self._guard():
             self._db.execute(
                 "INSERT OR REPLACE INTO segments (key, origin, model, glossary, source, target, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -210,12 +220,12 @@ class TranslationMemory:
         args: tuple[str, ...] = ()
         if origin:
             query, args = query + " WHERE origin=?", (origin,)
-        with self._lock:
+        with self._guard():
             return [MemoryEntry(*row) for row in self._db.execute(query + " ORDER BY updated, rowid", args)]
 
     def counts(self) -> dict[str, int]:
         """Number of entries per origin."""
-        with self._lock:
+        with self._guard():
             rows = self._db.execute("SELECT origin, count(*) FROM segments GROUP BY origin").fetchall()
         return {MACHINE: 0, REVIEWED: 0, **dict(rows)}
 
@@ -236,8 +246,9 @@ class TranslationMemory:
 
     def _fuzzy_index(self) -> tuple[list[str], list[tuple[str, str, str]]]:
         """Keys and (source, target, origin), rebuilt only when the database changed."""
-        with self._lock:
-            version = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
+        with self._guard():
+            version = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes,
+                       self.model, self.glossary)
             if self._fuzzy_cache and self._fuzzy_cache[0] == version:
                 return self._fuzzy_cache[1], self._fuzzy_cache[2]
             rows = self._db.execute(
@@ -250,7 +261,7 @@ class TranslationMemory:
             best[key] = (src, tgt, origin)
         keys = list(best)
         values = [best[k] for k in keys]
-        with self._lock:
+        with self._guard():
             self._fuzzy_cache = (version, keys, values)
         return keys, values
 

@@ -81,12 +81,8 @@ def _force_progress() -> bool:
 
 def _enforcer(settings: Any, folder: Path) -> Any:
     """The glossary enforcer for articles in `folder`."""
-    try:  # TEMPORARY until translator/enforce.py lands
-        from translator.enforce import enforcer_from_settings
-    except ModuleNotFoundError as exc:
-        if exc.name != "translator.enforce":
-            raise
-        return None
+    from translator.enforce import enforcer_from_settings
+
     return enforcer_from_settings(settings, folder)
 
 

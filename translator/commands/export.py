@@ -1,10 +1,52 @@
-"""Provides the `translator export` sub-command (not implemented yet)."""
+"""Provides `translator export ARTICLE_OR_DIR --format md|txt|bilingual|tmx|xliff`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
-    sub.add_parser("export", help="(coming soon)")
+    p = sub.add_parser(
+        "export",
+        help="export reviewed work: English (md/txt), bilingual Markdown, TMX 1.4, XLIFF 1.2",
+        description="Export the review state of an article (or every article of a folder). "
+                    "md/txt/bilingual use the current English; tmx holds reviewed paragraphs only; "
+                    "xliff holds every paragraph with its review state (import it back with "
+                    "`translator memory import FILE.xlf`).",
+    )
+    p.add_argument("target", type=Path, metavar="ARTICLE_OR_DIR", help="an article file or a folder of articles")
+    p.add_argument("--format", dest="fmt", required=True, choices=["md", "txt", "bilingual", "tmx", "xliff"])
+    p.add_argument("-o", "--output", type=Path, metavar="DIR", help="folder for the exports (default: beside each article)")
+    p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="articles of a folder (default: *.txt)")
+    p.add_argument("--reviewed-only", action="store_true", help="md/txt/bilingual: only reviewed paragraphs")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Export each article; one line per written file."""
+    from translator.errors import InputError
+    from translator.export import article_files, export_article
+
+    target: Path = args.target
+    if target.is_dir():
+        articles = article_files(target, args.glob)
+        if not articles:
+            raise InputError(target, f"no articles match {args.glob!r}", "check the folder or pass --glob")
+    elif target.exists():
+        articles = [target]
+    else:
+        raise InputError(target, "file not found", "check the path")
+    failed = 0
+    for path in articles:
+        try:
+            done = export_article(path, args.fmt, args.output, args.reviewed_only)
+        except InputError as exc:
+            failed += 1
+            print(f"translator: error: {exc}", file=sys.stderr)
+            continue
+        kind = "units" if args.fmt in ("tmx", "xliff") else "paragraphs"
+        print(f"wrote {done.path} ({done.units} {kind})")
+    return 1 if failed else 0

@@ -1,10 +1,63 @@
-"""Provides the `translator memory` sub-command (not implemented yet)."""
+"""Provides `translator memory import|export|stats`: the project's translation memory and TMX/XLIFF."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
-    sub.add_parser("memory", help="(coming soon)")
+    p = sub.add_parser("memory", help="translation memory: import/export TMX, import reviewed XLIFF, stats")
+    p.add_argument("--folder", type=Path,
+                   help="project (articles) folder whose memory to use (default: the XLIFF's folder "
+                        "for an XLIFF import, else the current folder)")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    imp = actions.add_parser("import", help="add a TMX as reviewed translations, or apply a reviewed XLIFF")
+    imp.add_argument("file", type=Path, metavar="FILE.tmx|FILE.xlf")
+    exp = actions.add_parser("export", help="write the reviewed translations as TMX 1.4")
+    exp.add_argument("file", type=Path, metavar="FILE.tmx")
+    exp.add_argument("--include-machine", action="store_true", help="also machine translations never reviewed")
+    actions.add_parser("stats", help="count the entries")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch the memory action."""
+    from translator.errors import InputError
+    from translator.memory import TranslationMemory
+
+    xliff = args.action == "import" and args.file.suffix.lower() in (".xlf", ".xliff")
+    folder: Path = args.folder or (args.file.parent if xliff else Path("."))
+    if not folder.is_dir():
+        raise InputError(folder, "is not a folder", "give the folder that holds the articles")
+    with TranslationMemory.for_folder(folder) as memory:
+        if args.action == "export":
+            count = memory.export_tmx(args.file, include_machine=args.include_machine)
+            print(f"wrote {args.file} ({count} units) from {memory.path}")
+        elif args.action == "import":
+            return _import(args.file, folder, memory)
+        else:
+            counts = memory.counts()
+            print(f"{memory.path}: {counts['reviewed']} reviewed, {counts['machine']} machine translations")
+    return 0
+
+
+def _import(path: Path, folder: Path, memory: object) -> int:
+    from translator.errors import InputError
+    from translator.xliff import import_xliff
+
+    if not path.is_file():
+        raise InputError(path, "file not found", "check the path")
+    if path.suffix.lower() in (".xlf", ".xliff"):
+        for result in import_xliff(path, folder, memory=memory):
+            print(f"{result.article}: {result.reviewed} reviewed, {result.edited} edited, "
+                  f"{result.unchanged} unchanged, {len(result.skipped)} skipped")
+            for line in result.skipped:
+                print(f"  skipped {line}")
+        return 0
+    if path.suffix.lower() != ".tmx":
+        raise InputError(path, "unknown file type", "give a .tmx or an .xlf/.xliff file")
+    count = memory.import_tmx(path)  # type: ignore[attr-defined]
+    print(f"imported {count} reviewed units from {path} into {memory.path}")  # type: ignore[attr-defined]
+    return 0
