@@ -109,6 +109,8 @@ def test_basic_checks(source: str, target: str, expected: list[tuple[str, str]])
         ("نما بنسبة ٢٫٥٪", "grew by 25%", [("number", "error"), ("number", "warning")]),
         ("٢٫٥ مليون دولار", "$2.5 million", []),
         ("٢٫٥ مليون دولار", "$2,500,000", []),
+        ("١٫١٥ مليون دولار", "$1,150,000", []),
+        ("4.35 مليار دولار", "$4,350,000,000", []),
         ("الساعة ٩:٣٠ صباحاً (٠٢٣٠ بتوقيت غرينتش)", "9:30 a.m. (0230 GMT)", []),
         ("اجتماع", "a meeting of 12 ministers", [("number", "warning")]),
         ("تحتل 783،562 كيلومتر مربع", "occupies 783,562 square kilometres", []),  # Arabic comma groups

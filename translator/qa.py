@@ -200,7 +200,7 @@ def extract_numbers(text: str, *, arabic: bool) -> list[Number]:
         scale = scale_re.match(after)
         if scale:
             word = scale.group(1).lower() if not arabic else scale.group(1)
-            values |= {v * scales[word] for v in values}
+            values |= {round(v * scales[word], 6) for v in values}  # 1.15 * 1e6 is 1149999.99…
         percent = bool(percent_after.match(after) or _PERCENT_BEFORE.search(text[max(0, match.start() - 3):match.start()]))
         numbers.append(Number(match.group(1), frozenset(values), percent))
     return numbers
