@@ -20,7 +20,7 @@ from translator.glossary_file import TYPES, GlossaryEntry, add_entry, match_key,
 from translator.matcher import Match, Matcher
 
 __all__ = [
-    "TYPES", "Glossary", "GlossaryEntry", "Match", "add_entry", "glossary_files", "load_glossary",
+    "TYPES", "Glossary", "GlossaryEntry", "Match", "add_entry", "add_project_term", "glossary_files", "load_glossary",
     "load_for_folder", "project_glossary_path", "PROJECT_GLOSSARY_NAME",
 ]
 
@@ -170,3 +170,13 @@ def load_for_folder(settings: object, folder: Path | str | None = None) -> Gloss
         if project.exists() and project.resolve() not in {p.resolve() for p in paths}:
             paths.append(project)
     return load_glossary(paths)
+
+
+def add_project_term(folder: Path | str, ar: str | list[str], en: str, type: str = "term",
+                     alt: list[str] | None = None, note: str = "") -> GlossaryEntry:
+    """Append a term to the project glossary of `folder` (created if needed); see `add_entry`.
+
+    This is what the desk's add-term dialog calls: the term then overrides the shipped glossaries
+    for every article of that folder.
+    """
+    return add_entry(project_glossary_path(folder), ar, en, type, alt, note)

@@ -99,6 +99,8 @@ def parse_text(text: str, path: Path | str) -> ParsedFile:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else f"{path}:1:1"
         what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            what += f" ({exc.context} at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
         return ParsedFile(path, [], [f"{where}: YAML syntax error: {what}"])
     except yaml.YAMLError as exc:
         return ParsedFile(path, [], [f"{path}:1:1: YAML error: {exc}"])
