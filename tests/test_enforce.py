@@ -70,6 +70,8 @@ def _finish(enforcer: GlossaryEnforcer, source: str, output: str) -> tuple[str, 
         ("قال الجيش الليبي", "said the Libyan National Army.", "said the Libyan National Army.", [(True, False)]),
         ("قال الجيش الليبي", "Haftar's Libyan National Army", "Haftar's Libyan National Army", [(True, False)]),
         ("ودعا مجلس الأمن", "He asked UN Security Council", "He asked the UN Security Council", [(True, False)]),
+        ("حكومة الوفاق", "the Tripoli-based Government of National Accord", "the Tripoli-based Government of National Accord",
+         [(True, False)]),
         ("عملية إيريني", "Operation Irini began", "Operation Irini began", [(True, False)]),
         # a name opening the sentence gets its capital
         ("وقال السراج", "al-Sarraj said", "Al-Sarraj said", [(True, False)]),

@@ -327,6 +327,8 @@ def _article_for(entry: GlossaryEntry, before: str) -> str:
     word = previous[-1].lower()
     if word in _DETERMINERS or word.endswith(("'s", "’s", "s'")) or not before.endswith(" "):
         return ""
+    if re.search(r"-\w+ $", before):  # a compound modifier: "the Tripoli-based Government …" is too far back
+        return ""
     # A capitalised word right before is part of a longer name ("UN Security Council").
     if previous[-1][:1].isupper() and before.rstrip()[-1:].isalnum() and word not in {"and", "or"}:
         if not _opens_sentence(before[: before.rstrip().rfind(previous[-1])]):
