@@ -185,3 +185,22 @@ def test_demo_model_end_to_end(enforcer: GlossaryEnforcer, demo_engine) -> None:
     assert all(t.ok for t in terms), [(t.english, p.text) for p in enforced for t in p.terms if not t.ok]
     assert raw_ok < len(terms)  # the model does not know these names by itself
     assert "Sergey Lavrov" in enforced[0].text and "Khalifa Haftar" in enforced[1].text
+
+
+def test_bad_glossary_is_one_clear_line_per_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import translator.models
+    from translator.cli import main
+
+    monkeypatch.setattr(translator.models, "load_engine", lambda settings: FakeEngine())
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- ar: Tripoli\n  en: Tripoli\n  type: place\n- ar: سرت\n  en: Sirte\n", encoding="utf-8")
+    monkeypatch.setenv("TRANSLATOR_GLOSSARIES", str(bad))
+    article = tmp_path / "a.ar.txt"
+    article.write_text("وقال لافروف إن موسكو قلقة.\n", encoding="utf-8")
+    assert main(["translate", str(article)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"translator: error: {bad}:1:7: source 'Tripoli' is not Arabic script",
+        f"translator: error: {bad}:4:3: missing field 'type'",
+    ]
