@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,8 +43,12 @@ class BatchOptions:
     """Output format: md, txt or bilingual."""
     force: bool = False
     """Redo every file even if the report says it is done."""
-    chunk_sentences: int = 400
-    """Sentences per engine call (several files together); smaller shows progress sooner."""
+    chunk_sentences: int = 2000
+    """Most sentences per engine call (several files together)."""
+    first_chunk_sentences: int = 64
+    """Sentences of the first call, which measures the speed for sizing the next ones."""
+    chunk_seconds: float = 8.0
+    """Aim for engine calls of about this long, so progress moves while the model stays busy."""
     max_bytes: int = MAX_TEXT_BYTES
 
 
@@ -248,17 +252,25 @@ class _Run:
                        sum(self.sentences[r.file] for r in todo)]
         return todo
 
-    def chunks(self, todo: list[FileResult]) -> list[list[FileResult]]:
-        """Group files so each engine call gets about `chunk_sentences` sentences."""
-        groups: list[list[FileResult]] = [[]]
-        size = 0
-        for result in todo:
-            if groups[-1] and size + self.sentences[result.file] > self.options.chunk_sentences:
-                groups.append([])
-                size = 0
-            groups[-1].append(result)
-            size += self.sentences[result.file]
-        return [g for g in groups if g]
+    def chunks(self, todo: list[FileResult]) -> Iterator[list[FileResult]]:
+        """Group whole files into engine calls sized to about `chunk_seconds` of model work.
+
+        The first call is small (`first_chunk_sentences`) to measure the speed; later calls
+        get as many sentences as that speed does in `chunk_seconds`, up to `chunk_sentences`:
+        big enough to keep the model busy, small enough for the progress bar to move.
+        """
+        target = min(self.options.first_chunk_sentences, self.options.chunk_sentences)
+        queue = list(todo)
+        while queue:
+            chunk = [queue.pop(0)]
+            size = self.sentences[chunk[0].file]
+            while queue and size + self.sentences[queue[0].file] <= target:
+                size += self.sentences[queue[0].file]
+                chunk.append(queue.pop(0))
+            started = time.perf_counter()
+            yield chunk
+            rate = size / max(time.perf_counter() - started, 1e-3)
+            target = max(16, min(self.options.chunk_sentences, int(rate * self.options.chunk_seconds)))
 
     def translate_chunk(self, chunk: list[FileResult]) -> None:
         started = time.perf_counter()

@@ -56,10 +56,14 @@ def run(args: argparse.Namespace) -> int:
     engine = load_engine(settings)
     enforcer = None if args.no_glossary else _enforcer(settings, in_dir)
     glossary = getattr(enforcer, "glossary", None)
+    err = Console(stderr=True)
     memory = None
     if not args.no_memory:
-        memory = TranslationMemory.for_folder(in_dir, engine.label, glossary_fingerprint(enforcer))
-    err = Console(stderr=True)
+        try:
+            memory = TranslationMemory.for_folder(in_dir, engine.label, glossary_fingerprint(enforcer))
+        except InputError as exc:  # e.g. a read-only folder: translate anyway, without the memory
+            err.print(f"translator: warning: {exc}; going on without the translation memory",
+                      highlight=False, markup=False, soft_wrap=True)
     try:
         with _progress_bar(err, args.quiet or not err.is_terminal and not _force_progress()) as on_progress:
             report = run_batch(options, engine, enforcer, memory, settings=settings, glossary=glossary,
@@ -96,7 +100,7 @@ class _progress_bar:
         self.progress = Progress(
             TextColumn("[bold]translating"), BarColumn(),
             TextColumn("{task.fields[files]} files"),
-            TextColumn("{task.completed}/{task.total} paragraphs"),
+            TextColumn("{task.fields[paragraphs]} paragraphs"),
             TextColumn("{task.fields[rate]} sentences/s"),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             console=console, disable=disabled, transient=False,
@@ -108,7 +112,7 @@ class _progress_bar:
         import time
 
         self.progress.__enter__()
-        self.task = self.progress.add_task("batch", total=None, files="0/0", rate="–")
+        self.task = self.progress.add_task("batch", total=None, files="…", paragraphs="…", rate="–")
         self.started = time.perf_counter()
         return self.update
 
@@ -118,7 +122,8 @@ class _progress_bar:
         elapsed = max(time.perf_counter() - self.started, 1e-6)
         rate = f"{event.sentences_done / elapsed:.1f}" if event.sentences_done else "–"
         self.progress.update(self.task, total=event.paragraphs_total, completed=event.paragraphs_done,
-                             files=f"{event.files_done}/{event.files_total}", rate=rate)
+                             files=f"{event.files_done}/{event.files_total}",
+                             paragraphs=f"{event.paragraphs_done}/{event.paragraphs_total}", rate=rate)
 
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(*exc)  # type: ignore[arg-type]
