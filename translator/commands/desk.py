@@ -1,10 +1,36 @@
-"""Provides the `translator desk` sub-command (not implemented yet)."""
+"""Provides `translator desk [FILE|DIR]`: the review desk (Textual terminal UI)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
-    sub.add_parser("desk", help="(coming soon)")
+    p = sub.add_parser("desk", help="review articles paragraph by paragraph beside machine translation")
+    p.add_argument("path", nargs="?", type=Path, default=Path("seeds"),
+                   help="an article, or a folder of articles to choose from (default: seeds/)")
+    p.add_argument("-o", "--output", type=Path,
+                   help="folder for <name>.en.md and <name>.review.json (default: next to each article)")
+    p.add_argument("--arabic", choices=["visual", "logical"], default="visual",
+                   help="Arabic display: visual order for terminals without bidi (default), "
+                        "or logical (stored) order for terminals that reorder it; ctrl+t toggles")
+    p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device (default: cpu)")
+    p.add_argument("--no-memory", action="store_true", help="do not use the folder's translation memory")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the desk; returns when the translator quits."""
+    from translator.config import load_settings
+    from translator.session import DeskOptions
+    from translator.tui.factory import build_app
+
+    settings = load_settings()
+    if args.device:
+        settings = settings.with_(device=args.device)
+    options = DeskOptions(out_dir=args.output, arabic_display=args.arabic)
+    app = build_app(args.path, settings, options=options, memory=not args.no_memory)
+    app.run()
+    return 0

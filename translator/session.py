@@ -1,0 +1,315 @@
+"""Provides DeskSession: the desk's domain logic for one article, with no UI.
+
+A session holds the article, its review state and what is unsaved. It answers which
+paragraphs still need machine translation, applies machine results and the translator's
+edits (accept, revert), moves between paragraphs, counts progress and decides when to save.
+The Textual desk (translator/tui) is a thin view over it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from translator.document import Article, JunkFilter, Paragraph, read_article
+from translator.errors import TranslatorError
+from translator.review import ParagraphReview, ReviewState, Status, load_review, save_review, state_path
+
+#: Files the desk lists as articles in a folder.
+ARTICLE_GLOBS = ("*.txt",)
+
+
+@dataclass(frozen=True)
+class DeskOptions:
+    """How the desk behaves; built once by the CLI (or a test) and passed to the app."""
+
+    out_dir: Path | None = None
+    """Where `<name>.en.md` and `<name>.review.json` go; None = next to the article."""
+
+    autosave_seconds: float = 3.0
+    """Unsaved typing is written at most this long after the last change (kill -9 safety)."""
+
+    arabic_display: str = "visual"
+    """`visual` (reordered for terminals without bidi, the default) or `logical` (as stored)."""
+
+    watch_seconds: float = 2.0
+    """How often glossary files are checked for outside edits; 0 turns watching off (tests)."""
+
+    cursor_blink: bool = True
+    """Blinking editor cursor; snapshot tests turn it off."""
+
+
+class ReviewMemory(Protocol):
+    """What the session feeds a translation memory with (translator.memory implements it)."""
+
+    def add_reviewed(self, source: str, target: str) -> None:
+        """Remember a reviewed translation."""
+        ...
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One row of the desk's article list."""
+
+    path: Path
+    name: str
+    total: int = 0
+    reviewed: int = 0
+    counts: dict[Status, int] = field(default_factory=dict)
+    error: str = ""
+    """Why the article cannot be opened (empty when it can)."""
+
+    @property
+    def done(self) -> bool:
+        return self.total > 0 and self.reviewed == self.total
+
+
+def find_articles(folder: Path) -> list[Path]:
+    """Article files in `folder`, sorted by name."""
+    found: set[Path] = set()
+    for pattern in ARTICLE_GLOBS:
+        found.update(p for p in Path(folder).glob(pattern) if p.is_file())
+    return sorted(found)
+
+
+def summarize_article(path: Path, out_dir: Path | None = None, junk: JunkFilter | None = None) -> ArticleSummary:
+    """Progress of one article, or the reason it cannot be read."""
+    try:
+        article = read_article(path, junk)
+        state = load_review(path, out_dir)
+    except TranslatorError as exc:
+        return ArticleSummary(Path(path), Path(path).name, error=str(exc))
+    counts = state.counts(article)
+    return ArticleSummary(Path(path), Path(path).name, len(article.translatable), counts[Status.REVIEWED], counts)
+
+
+def list_articles(folder: Path, out_dir: Path | None = None) -> list[ArticleSummary]:
+    """Summaries of every article in `folder`."""
+    junk = JunkFilter.from_files()
+    return [summarize_article(p, out_dir, junk) for p in find_articles(folder)]
+
+
+class DeskSession:
+    """The translator's work on one article: review state plus what is not yet on disk."""
+
+    def __init__(
+        self,
+        article: Article,
+        state: ReviewState,
+        out_dir: Path | None = None,
+        autosave_seconds: float = 3.0,
+        clock: Callable[[], float] = time.monotonic,
+        memory: ReviewMemory | None = None,
+    ) -> None:
+        self.article = article
+        self.state = state
+        self.out_dir = out_dir
+        self.autosave_seconds = autosave_seconds
+        self.memory = memory
+        self._clock = clock
+        self._dirty_since: float | None = None
+        self.saves = 0
+        """Number of writes so far (tests and the status line read it)."""
+
+    @classmethod
+    def open(cls, path: Path, out_dir: Path | None = None, **kwargs: Any) -> "DeskSession":
+        """Read the article and its saved review state (raises InputError with a clear line)."""
+        article = read_article(path)
+        return cls(article, load_review(path, out_dir), out_dir, **kwargs)
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        """All paragraphs in order, junk included (shown greyed)."""
+        return self.article.paragraphs
+
+    def record(self, index: int) -> ParagraphReview:
+        """Review record of paragraph `index`."""
+        return self.state.get(self.paragraphs[index].id)
+
+    def status(self, index: int) -> Status | None:
+        """Status of paragraph `index`; None for junk."""
+        p = self.paragraphs[index]
+        if not p.translatable:
+            return None
+        rec = self.state.paragraphs.get(p.id)
+        return rec.status if rec else Status.NEW
+
+    def english(self, index: int) -> str:
+        """The current English of paragraph `index` ('' if none yet)."""
+        rec = self.state.paragraphs.get(self.paragraphs[index].id)
+        return rec.text if rec else ""
+
+    def progress(self) -> tuple[int, int]:
+        """(reviewed, total) over translatable paragraphs."""
+        counts = self.state.counts(self.article)
+        return counts[Status.REVIEWED], len(self.article.translatable)
+
+    def counts(self) -> dict[Status, int]:
+        """Paragraphs per status."""
+        return self.state.counts(self.article)
+
+    def needs_mt(self, start: int = 0) -> list[int]:
+        """Indexes of translatable paragraphs with no machine output yet, from `start` on, then wrapping."""
+        n = len(self.paragraphs)
+        order = [(start + k) % n for k in range(n)] if n else []
+        return [i for i in order if self.paragraphs[i].translatable and self._machine(i) is None]
+
+    def _machine(self, index: int) -> str | None:
+        rec = self.state.paragraphs.get(self.paragraphs[index].id)
+        return rec.machine if rec else None
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def first_index(self) -> int:
+        """Where to resume: where the translator last worked (the paragraph they were editing,
+        or the next unreviewed one after the one they last accepted); on a fresh article the
+        first paragraph not yet reviewed; else the first translatable."""
+        touched = [
+            (rec.updated, p.index)
+            for p in self.article.translatable
+            if (rec := self.state.paragraphs.get(p.id)) is not None and rec.status in (Status.EDITED, Status.REVIEWED)
+        ]
+        if touched:
+            _, last = max(touched)
+            if self.status(last) is Status.EDITED:
+                return last
+            found = self.next_index(last, unreviewed=True)
+            if found is not None:
+                return found
+        found = self.next_index(-1, unreviewed=True)
+        if found is not None:
+            return found
+        return self.next_index(-1) or 0
+
+    def next_index(self, current: int, step: int = 1, unreviewed: bool = False) -> int | None:
+        """The next translatable paragraph after `current` in direction `step` (junk skipped).
+
+        With `unreviewed`, the search wraps around the article and skips reviewed ones.
+        """
+        n = len(self.paragraphs)
+        candidates = range(1, n + 1) if unreviewed else range(1, n)
+        for k in candidates:
+            i = current + step * k
+            if unreviewed:
+                i %= n
+            elif not 0 <= i < n:
+                return None
+            if not self.paragraphs[i].translatable:
+                continue
+            if unreviewed and self.status(i) is Status.REVIEWED:
+                continue
+            return i
+        return None
+
+    def find(self, query: str, current: int) -> int | None:
+        """Next paragraph after `current` (wrapping) whose Arabic or English contains `query`."""
+        needle = query.strip().casefold()
+        if not needle:
+            return None
+        n = len(self.paragraphs)
+        for k in range(1, n + 1):
+            i = (current + k) % n
+            if not self.paragraphs[i].translatable:
+                continue
+            if needle in self.paragraphs[i].text.casefold() or needle in self.english(i).casefold():
+                return i
+        return None
+
+    # -- changes -------------------------------------------------------------------------
+
+    def apply_machine(self, index: int, text: str, replace: bool = False) -> bool:
+        """Record machine output for paragraph `index`.
+
+        Args:
+            index: paragraph index.
+            text: the (glossary-enforced) machine translation.
+            replace: also replace the current English unless the translator edited or reviewed it
+                (a re-translation).
+
+        Returns:
+            True if the English shown for the paragraph changed.
+        """
+        rec = self.record(index)
+        before = rec.text
+        self.state.set_machine(self.paragraphs[index].id, text)
+        if replace and rec.status is Status.MACHINE:
+            rec.text = text
+        self._touch()
+        return rec.text != before
+
+    def edit(self, index: int, text: str) -> bool:
+        """Record the translator's English for paragraph `index`; True if it changed."""
+        rec = self.record(index)
+        if text == rec.text:
+            return False
+        if rec.status is Status.REVIEWED:
+            # Changing reviewed text reopens it: the translator must accept again.
+            rec.status = Status.EDITED
+        self.state.set_text(self.paragraphs[index].id, text)
+        if not text.strip() and rec.machine is None:
+            rec.status = Status.NEW
+        self._touch()
+        return True
+
+    def accept(self, index: int, text: str | None = None) -> bool:
+        """Mark paragraph `index` reviewed (with `text` if given). Empty English is refused."""
+        rec = self.record(index)
+        final = rec.text if text is None else text
+        if not final.strip():
+            return False
+        self.state.accept(self.paragraphs[index].id, final)
+        if self.memory is not None:
+            self.memory.add_reviewed(self.paragraphs[index].text, final)
+        self._touch()
+        return True
+
+    def revert(self, index: int) -> str | None:
+        """Put the machine translation back; returns it, or None if there is none."""
+        rec = self.record(index)
+        if rec.machine is None:
+            return None
+        rec.text, rec.status = rec.machine, Status.MACHINE
+        rec.reviewed_at = None
+        self._touch()
+        return rec.machine
+
+    # -- saving --------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        """True if there are changes not yet written."""
+        return self._dirty_since is not None
+
+    def _touch(self) -> None:
+        if self._dirty_since is None:
+            self._dirty_since = self._clock()
+
+    def autosave_due(self) -> bool:
+        """True when unsaved changes are older than the autosave interval."""
+        return self._dirty_since is not None and self._clock() - self._dirty_since >= self.autosave_seconds
+
+    def save(self, force: bool = False) -> bool:
+        """Write the review state and the English atomically if anything changed; True if written."""
+        if not (self.dirty or force):
+            return False
+        save_review(self.article, self.state, self.out_dir)
+        self._dirty_since = None
+        self.saves += 1
+        return True
+
+    @property
+    def state_file(self) -> Path:
+        """The review-state file this session writes."""
+        return state_path(self.article.path, self.out_dir)
+
+
+def mt_chunks(indexes: list[int], first: int = 1, second: int = 4) -> list[list[int]]:
+    """Split paragraphs to translate into batches: the first alone (on screen fast), then
+    a few, then the rest in one batch (throughput)."""
+    cuts = [0, first, first + second, len(indexes)]
+    return [indexes[a:b] for a, b in zip(cuts, cuts[1:]) if indexes[a:b]]

@@ -1,0 +1,228 @@
+"""Provides DeskServices: the desk's access to the engine, glossary, memory and QA modules.
+
+One object per open article folder, built by the app factory. It keeps the last good glossary
+(a broken file on reload is reported and ignored), turns glossary matches into highlight spans
+and side-panel rows, and adapts the memory and QA modules to the side panel. No Textual here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from translator.config import Settings
+from translator.engine import Engine
+from translator.errors import GlossaryError, InputError, TranslatorError
+from translator.review import english_path
+from translator.session import DeskSession
+from translator.tui.widgets.side_panel import Finding, Suggestion, TermHit
+
+#: Highlight style per glossary entry type.
+TERM_STYLES = {
+    "person": "bold #e5c07b underline",
+    "place": "bold #61afef underline",
+    "organisation": "bold #c678dd underline",
+    "term": "bold #98c379 underline",
+}
+
+
+@dataclass(frozen=True)
+class NewTerm:
+    """What the add-term form returns."""
+
+    arabic: str
+    english: str
+    type: str
+    file: Path
+    note: str = ""
+
+
+class DeskServices:
+    """Engine, glossary, memory and QA for the articles of one folder."""
+
+    def __init__(self, settings: Settings, folder: Path, engine: Engine | None, use_memory: bool = True) -> None:
+        self.settings = settings
+        self.folder = Path(folder)
+        self.engine = engine
+        self.glossary: Any = None
+        self.glossary_error = ""
+        self._mtimes: dict[Path, float] = {}
+        self._load_glossary_or_report()
+        self.memory: Any = self._open_memory() if use_memory else None
+
+    # -- glossary ------------------------------------------------------------------------
+
+    def glossary_paths(self) -> list[Path]:
+        """Glossary layers: the configured ones plus the folder's own glossary.yaml."""
+        from translator.glossary import project_glossary_path
+
+        paths = [Path(p) for p in self.settings.glossary_paths]
+        project = project_glossary_path(self.folder)
+        if project.exists() and project.resolve() not in {p.resolve() for p in paths if p.exists()}:
+            paths.append(project)
+        return paths
+
+    def glossary_files(self) -> list[Path]:
+        """Every glossary file, the project's own first (where new terms go by default)."""
+        from translator.glossary import glossary_files, project_glossary_path
+
+        files: list[Path] = []
+        for layer in self.glossary_paths():
+            if layer.exists():
+                files.extend(glossary_files(layer))
+        project = project_glossary_path(self.folder)
+        return [project] + [f for f in files if f.resolve() != project.resolve()]
+
+    def _snapshot(self) -> dict[Path, float]:
+        stamps: dict[Path, float] = {}
+        for layer in self.glossary_paths():
+            candidates = [layer, *(layer.glob("*.y*ml") if layer.is_dir() else [])]
+            for path in candidates:
+                try:
+                    stamps[path] = path.stat().st_mtime_ns
+                except OSError:
+                    stamps[path] = -1
+        return stamps
+
+    def _load_glossary_or_report(self) -> None:
+        try:
+            self.reload_glossary()
+        except TranslatorError as exc:
+            self.glossary_error = str(exc)
+
+    def reload_glossary(self) -> None:
+        """Load the glossary now; raises GlossaryError and keeps the old one if a file is bad."""
+        from translator.glossary import load_glossary
+
+        self._mtimes = self._snapshot()
+        paths = [p for p in self.glossary_paths() if p.exists()]
+        glossary = load_glossary(paths) if paths else None
+        self.glossary = glossary
+        self.glossary_error = ""
+        memory = getattr(self, "memory", None)
+        if memory is not None and glossary is not None:
+            memory.glossary = glossary.fingerprint
+
+    def reload_glossary_if_changed(self) -> bool:
+        """Reload when a glossary file changed since the last look; True if reloaded.
+
+        Raises:
+            GlossaryError: the changed files are invalid (reported once per change).
+        """
+        if self._snapshot() == self._mtimes:
+            return False
+        try:
+            self.reload_glossary()
+        except GlossaryError as exc:
+            self.glossary_error = str(exc)
+            raise
+        return True
+
+    def glossary_size(self) -> int:
+        return len(self.glossary) if self.glossary is not None else 0
+
+    def matches(self, text: str) -> list[Any]:
+        """Glossary matches in Arabic `text` (spans of the original text)."""
+        return self.glossary.match(text) if self.glossary is not None else []
+
+    def highlights(self, text: str) -> list[tuple[int, int, str]]:
+        """Highlight spans for the Arabic of a paragraph."""
+        return [(m.start, m.end, TERM_STYLES.get(m.entry.type, "bold underline")) for m in self.matches(text)]
+
+    def term_hits(self, text: str) -> list[TermHit]:
+        """Side-panel rows: which entry each highlighted term matched."""
+        seen: set[tuple[str, str]] = set()
+        hits = []
+        for m in self.matches(text):
+            key = (m.surface, m.entry.en)
+            if key not in seen:
+                seen.add(key)
+                hits.append(TermHit(m.surface, m.entry.en, m.entry.type))
+        return hits
+
+    def contains_term(self, text: str, arabic: str) -> bool:
+        """True if the glossary matches the entry of `arabic` in `text`."""
+        if self.glossary is None:
+            return False
+        entry = self.glossary.lookup(arabic)
+        return entry is not None and any(m.entry == entry for m in self.matches(text))
+
+    def glossary_rows(self) -> list[tuple[str, ...]]:
+        """(Arabic forms, English, type) of every active entry, for the glossary panel."""
+        if self.glossary is None:
+            return []
+        return [(" / ".join(e.ar), e.en + (f"  (also: {', '.join(e.alt)})" if e.alt else ""), e.type)
+                for e in self.glossary.active_entries]
+
+    @property
+    def can_add_terms(self) -> bool:
+        return True
+
+    def add_term(self, term: NewTerm) -> str:
+        """Write a new entry into a glossary file and reload; returns a one-line confirmation."""
+        from translator.glossary import add_entry
+
+        if not term.arabic.strip() or not term.english.strip():
+            raise InputError(term.file, "the Arabic and the English are both needed")
+        entry = add_entry(term.file, term.arabic.strip(), term.english.strip(), term.type, note=term.note)
+        self.reload_glossary()
+        return f"Added {entry.ar[0]} → {entry.en} ({entry.type}) to {term.file}"
+
+    def enforcer(self) -> Any:
+        """The glossary enforcer over the last good glossary (None without a glossary)."""
+        from translator.enforce import GlossaryEnforcer
+
+        return GlossaryEnforcer(self.glossary) if self.glossary is not None else None
+
+    # -- memory --------------------------------------------------------------------------
+
+    def _open_memory(self) -> Any:
+        try:
+            from translator.memory import TranslationMemory
+        except ImportError:
+            return None
+        try:
+            return TranslationMemory.for_folder(
+                self.folder,
+                model=self.engine.label if self.engine else None,
+                glossary=self.glossary.fingerprint if self.glossary is not None else "",
+            )
+        except InputError as exc:
+            self.glossary_error = self.glossary_error or ""
+            self.memory_error = str(exc)
+            return None
+
+    def mt_memory(self) -> Any:
+        """The memory the pipeline reads and feeds (None without one)."""
+        return self.memory
+
+    def suggestions(self, text: str) -> list[Suggestion]:
+        """Exact and fuzzy memory matches for a paragraph, best first."""
+        if self.memory is None:
+            return []
+        try:
+            found = self.memory.fuzzy(text, limit=3)
+        except (OSError, TranslatorError):
+            return []
+        return [Suggestion(m.score, m.source, m.target) for m in found]
+
+    # -- QA ------------------------------------------------------------------------------
+
+    has_qa = True
+
+    def findings(self, source: str, target: str) -> list[Finding]:
+        """QA findings of one paragraph."""
+        from translator.qa import check_paragraph
+
+        if not target.strip():
+            return []
+        return [Finding(f.severity.value, f.message) for f in check_paragraph(source, target, glossary=self.glossary)]
+
+    def english_file(self, session: DeskSession) -> Path:
+        """Where the session's English is saved."""
+        return english_path(session.article.path, session.out_dir)
+
+    def close(self) -> None:
+        if self.memory is not None:
+            self.memory.close()

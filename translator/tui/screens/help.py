@@ -1,0 +1,42 @@
+"""Provides HelpScreen: every key of the current screen and the app, from their bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+ABOUT = (
+    "The English editor keeps focus: plain keys type. Moving to another paragraph keeps what you typed;\n"
+    "work is saved on every paragraph change and a few seconds after typing stops.\n"
+    "Status: · new (no English)  ○ machine (untouched MT)  ◐ edited  ● reviewed."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Key list; escape or F1 closes it."""
+
+    BINDINGS = [Binding("escape,f1,q", "close", "Close")]
+
+    def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for key, description in self.keys:
+            table.add_row(key, description)
+        with VerticalScroll(classes="dialog wide", id="help"):
+            yield Label("Keys  ·  escape closes", classes="dialog-title")
+            yield Static(table)
+            yield Static(ABOUT, classes="help-about", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,540 @@
+"""Provides ReviewScreen: one article, paragraph by paragraph, Arabic beside editable English.
+
+The screen is a view over translator.session.DeskSession: it forwards keys to the session,
+redraws rows from it, runs machine translation in a thread worker and saves on paragraph
+change and on a timer.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+from textual.worker import get_current_worker
+
+from translator.errors import TranslatorError
+from translator.lock import ArticleLock
+from translator.pipeline import translate_paragraphs
+from translator.review import Status
+from translator.session import DeskOptions, DeskSession, mt_chunks
+from translator.tui.desk_services import DeskServices
+from translator.tui.messages import MachineTranslated, TranslationFinished
+from translator.tui.widgets import DeskHeader, ParagraphRow, SidePanel, SourceText
+
+NO_MODEL_BANNER = (
+    "No translation model installed: type the English yourself, glossary terms are highlighted. "
+    "Install a model with:  translator models ensure"
+)
+DEMO_BANNER = "Demo model — not for real work: its output only shows the desk working. Install a real one: translator models ensure"
+
+
+def _b(key: str, action: str, description: str, show: bool = True, key_display: str | None = None) -> Binding:
+    # Priority: the English TextArea would otherwise swallow the keys.
+    return Binding(key, action, description, show=show, key_display=key_display, priority=True, id=action)
+
+
+class ReviewScreen(Screen[None]):
+    """Review one article."""
+
+    AUTO_FOCUS = "#target"
+
+    BINDINGS = [
+        _b("alt+down,ctrl+down", "next", "Next ¶", key_display="alt+↓"),
+        _b("alt+up,ctrl+up", "previous", "Prev ¶", key_display="alt+↑"),
+        _b("f2,ctrl+enter,alt+enter", "accept", "Accept", key_display="F2"),
+        _b("ctrl+n", "next_unreviewed", "Next unreviewed", key_display="^n"),
+        _b("alt+r", "revert", "Revert to MT"),
+        _b("ctrl+r", "retranslate", "Retranslate", key_display="^r"),
+        _b("ctrl+f", "find", "Find", key_display="^f"),
+        _b("f3", "find_next", "Find next", show=False),
+        _b("ctrl+g", "add_term", "Add term", key_display="^g"),
+        _b("f4", "glossary", "Glossary", show=False),
+        _b("f5", "qa", "QA list", show=False),
+        _b("alt+1", "use_suggestion(0)", "Insert memory match 1", show=False),
+        _b("alt+2", "use_suggestion(1)", "Insert memory match 2", show=False),
+        _b("alt+3", "use_suggestion(2)", "Insert memory match 3", show=False),
+        _b("ctrl+t", "toggle_arabic", "Arabic order", show=False),
+        _b("ctrl+s", "save", "Save", key_display="^s"),
+        _b("escape", "back", "Articles", show=False),
+        _b("f1", "help", "Help"),
+    ]
+
+    def __init__(
+        self,
+        session: DeskSession,
+        lock: ArticleLock | None,
+        services: DeskServices,
+        options: DeskOptions,
+        can_go_back: bool = False,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.article_lock = lock
+        self.services = services
+        self.options = options
+        self.can_go_back = can_go_back
+        self.visual = options.arabic_display != "logical"
+        self.active = session.first_index()
+        self.find_query = ""
+        self.mt_total = 0
+        self.mt_done = 0
+        self.mt_pending: set[int] = set()
+        self.first_mt_at: float | None = None
+        self.opened_at = time.perf_counter()
+        self._loading = False
+        self._session_closed = False
+        self._suggestions: list[Any] = []
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader(id="desk-header")
+        banner = self._banner()
+        yield Static(Text(banner), id="banner", classes="" if banner else "-hidden")
+        with VerticalScroll(id="document"):
+            number = 0
+            for p in self.session.paragraphs:
+                if p.translatable:
+                    number += 1
+                yield ParagraphRow(p.index, number if p.translatable else None, p.text, self.visual)
+        with Horizontal(id="editor-panel"):
+            with Vertical(id="editor"):
+                yield SourceText(id="active-source", visual=self.visual)
+                yield TextArea(
+                    id="target",
+                    soft_wrap=True,
+                    show_line_numbers=False,
+                    placeholder="(type the English here)",
+                )
+            yield SidePanel(id="side-panel")
+        yield Footer()
+
+    def _banner(self) -> str:
+        engine = self.services.engine
+        if engine is None:
+            return NO_MODEL_BANNER
+        if engine.is_demo:
+            return DEMO_BANNER
+        return ""
+
+    def on_mount(self) -> None:
+        editor = self.query_one("#target", TextArea)
+        editor.cursor_blink = self.options.cursor_blink
+        # The document scrolls with the active paragraph; focus stays in the editor.
+        self.query_one("#document").can_focus = False
+        for row in self.query(ParagraphRow):
+            self._refresh_row(row.index)
+        self._load_active()
+        self._refresh_header()
+        self.set_interval(0.5, self._autosave_tick)
+        if self.options.watch_seconds > 0:
+            self.set_interval(self.options.watch_seconds, self._check_glossary)
+        self.start_mt()
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _row(self, index: int) -> ParagraphRow:
+        return self.query_one(f"#row-{index}", ParagraphRow)
+
+    def _placeholder(self, index: int) -> str:
+        if self.services.engine is None:
+            return "(no model: type the English)"
+        return "(translating…)" if index in self.mt_pending else "(no translation yet: ctrl+r)"
+
+    def _refresh_row(self, index: int, highlights: bool = True) -> None:
+        p = self.session.paragraphs[index]
+        self._row(index).show(
+            self.session.status(index),
+            self.session.english(index),
+            index == self.active,
+            self._placeholder(index),
+            self.services.highlights(p.text) if highlights and p.translatable else None,
+            self.visual,
+        )
+
+    def _refresh_header(self) -> None:
+        engine = self.services.engine
+        mt = ""
+        if self.mt_pending:
+            mt = f"translating {self.mt_done}/{self.mt_total}…"
+        self.query_one(DeskHeader).show(
+            self.session.article.path.name,
+            self.session.counts(),
+            engine.label if engine else "none installed",
+            bool(engine and engine.is_demo),
+            not self.session.dirty,
+            mt,
+        )
+
+    def _load_active(self) -> None:
+        """Show the active paragraph in the editor panel."""
+        index = self.active
+        p = self.session.paragraphs[index]
+        self.query_one("#active-source", SourceText).show(p.text, self.services.highlights(p.text), self.visual)
+        editor = self.query_one("#target", TextArea)
+        text = self.session.english(index)
+        if editor.text != text:
+            self._loading = True
+            editor.load_text(text)
+            editor.move_cursor(editor.document.end)
+            self._loading = False
+        editor.placeholder = self._placeholder(index)
+        editor.border_title = f"English ¶{self._row(index).number} · {self.session.status(index).value}"  # type: ignore[union-attr]
+        self._refresh_side()
+        self._row(index).scroll_visible(animate=False, top=False)
+
+    def _refresh_side(self) -> None:
+        text = self.session.paragraphs[self.active].text
+        self._suggestions = self.services.suggestions(text)
+        self.query_one(SidePanel).show(
+            self.services.term_hits(text),
+            self._suggestions if self.services.memory is not None else None,
+            self.services.findings(text, self.session.english(self.active)) if self.services.has_qa else None,
+        )
+
+    # -- editor --------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#target")
+    def _editor_changed(self, event: TextArea.Changed) -> None:
+        if self._loading:
+            return
+        self._commit_editor()
+
+    def _commit_editor(self) -> None:
+        """Record the editor's text for the active paragraph."""
+        if self.session.edit(self.active, self.query_one("#target", TextArea).text):
+            self._refresh_row(self.active, highlights=False)
+            self._refresh_header()
+            self._refresh_editor_title()
+
+    def _refresh_editor_title(self) -> None:
+        status = self.session.status(self.active)
+        self.query_one("#target", TextArea).border_title = (
+            f"English ¶{self._row(self.active).number} · {status.value if status else ''}"
+        )
+
+    def go_to(self, index: int | None) -> None:
+        """Make `index` the active paragraph (keeps and saves what was typed)."""
+        if index is None or not self.session.paragraphs[index].translatable:
+            return
+        self._commit_editor()
+        previous, self.active = self.active, index
+        self._refresh_row(previous, highlights=False)
+        self._refresh_row(index, highlights=False)
+        self._load_active()
+        self._save()
+        self._refresh_header()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        """Go to the next paragraph."""
+        self.go_to(self.session.next_index(self.active, 1))
+
+    def action_previous(self) -> None:
+        """Go to the previous paragraph."""
+        self.go_to(self.session.next_index(self.active, -1))
+
+    def action_next_unreviewed(self) -> None:
+        """Go to the next paragraph not yet reviewed (wrapping)."""
+        target = self.session.next_index(self.active, 1, unreviewed=True)
+        if target is None:
+            self.notify("Every paragraph is reviewed.", title="Done")
+        self.go_to(target)
+
+    def action_accept(self) -> None:
+        """Mark the active paragraph reviewed and move to the next unreviewed one."""
+        self._commit_editor()
+        if not self.session.accept(self.active):
+            self.notify("Nothing to accept: the English is empty.", severity="warning")
+            return
+        self._refresh_row(self.active, highlights=False)
+        self._refresh_editor_title()
+        nxt = self.session.next_index(self.active, 1, unreviewed=True)
+        if nxt is None:
+            self._save()
+            self._refresh_header()
+            reviewed, total = self.session.progress()
+            self.notify(f"All {total} paragraphs reviewed; saved to {self.services.english_file(self.session)}.", title="Done")
+            return
+        self.go_to(nxt)
+
+    def action_revert(self) -> None:
+        """Put the machine translation back into the editor."""
+        text = self.session.revert(self.active)
+        if text is None:
+            self.notify("No machine translation for this paragraph yet.", severity="warning")
+            return
+        self._load_active()
+        self._refresh_row(self.active, highlights=False)
+        self._refresh_header()
+
+    def action_retranslate(self) -> None:
+        """Run machine translation again for the active paragraph."""
+        if self.services.engine is None:
+            self.notify("No model installed: run `translator models ensure`.", severity="warning")
+            return
+        self.mt_pending.add(self.active)
+        self._retranslate([self.active])
+        self._refresh_header()
+
+    def action_save(self) -> None:
+        """Save now."""
+        self._commit_editor()
+        if self._save(force=True):
+            self.notify(f"Saved {self.services.english_file(self.session)}", timeout=2)
+
+    def action_toggle_arabic(self) -> None:
+        """Switch Arabic between visual order (terminals without bidi) and stored order."""
+        self.visual = not self.visual
+        for row in self.query(ParagraphRow):
+            self._refresh_row(row.index)
+        self._load_active()
+        self.notify("Arabic shown in visual order (for terminals without bidi)" if self.visual
+                    else "Arabic shown in stored order (for terminals that reorder bidi text)", timeout=3)
+
+    def action_use_suggestion(self, n: int) -> None:
+        """Insert memory suggestion `n` into the editor."""
+        if n >= len(self._suggestions):
+            self.notify("No such memory match.", severity="warning")
+            return
+        editor = self.query_one("#target", TextArea)
+        editor.load_text(self._suggestions[n].target)
+        self._commit_editor()
+
+    def action_find(self) -> None:
+        """Ask for text to find in the Arabic or English."""
+        from translator.tui.screens.find import FindScreen
+
+        def found(query: str | None) -> None:
+            if query:
+                self.find_query = query
+                self.action_find_next()
+
+        self.app.push_screen(FindScreen(self.find_query), found)
+
+    def action_find_next(self) -> None:
+        """Go to the next paragraph containing the last search."""
+        if not self.find_query:
+            self.action_find()
+            return
+        index = self.session.find(self.find_query, self.active)
+        if index is None:
+            self.notify(f"“{self.find_query}” not found.", severity="warning")
+        self.go_to(index)
+
+    def action_add_term(self) -> None:
+        """Add a glossary entry (prefilled from the selection)."""
+        from translator.tui.screens.add_term import AddTermScreen
+
+        if not self.services.can_add_terms:
+            self.notify("Glossary editing is not available in this build.", severity="warning")
+            return
+        editor = self.query_one("#target", TextArea)
+        english = editor.selected_text.strip()
+        arabic = self._selected_arabic()
+        self.app.push_screen(AddTermScreen(arabic, english, self.services.glossary_files()), self._term_added)
+
+    def _selected_arabic(self) -> str:
+        """Arabic selected with the mouse in the source pane, back in stored order."""
+        try:
+            selected = self.get_selected_text() or ""
+        except (AttributeError, ValueError):
+            return ""
+        from translator.bidi import is_rtl_char, visual_order
+
+        if not any(is_rtl_char(c) for c in selected):
+            return ""
+        # Reversal of a pure Arabic run is its own inverse.
+        return visual_order(selected.strip()) if self.visual else selected.strip()
+
+    def _term_added(self, result: Any) -> None:
+        if not result:
+            return
+        try:
+            message = self.services.add_term(result)
+        except TranslatorError as exc:
+            self.notify(str(exc), title="Glossary", severity="error", timeout=10)
+            return
+        self.notify(message, title="Glossary")
+        self._glossary_changed(reenforce_text=result.arabic)
+
+    def action_glossary(self) -> None:
+        """Show the whole glossary."""
+        from translator.tui.screens.listing import ListingScreen
+
+        rows = self.services.glossary_rows()
+        self.app.push_screen(ListingScreen("Glossary", ["Arabic", "English", "Type"], rows))
+
+    def action_qa(self) -> None:
+        """Show QA findings over the whole article."""
+        from translator.tui.screens.listing import ListingScreen
+
+        if not self.services.has_qa:
+            self.notify("QA checks are not available in this build.", severity="warning")
+            return
+        rows = []
+        for i, p in enumerate(self.session.paragraphs):
+            if p.translatable:
+                for f in self.services.findings(p.text, self.session.english(i)):
+                    rows.append((str(self._row(i).number), f.severity, f.message))
+        self.app.push_screen(ListingScreen("QA findings", ["¶", "Severity", "Finding"], rows))
+
+    def action_help(self) -> None:
+        """List every key."""
+        from translator.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.app.active_bindings_table(self)))
+
+    def action_back(self) -> None:
+        """Back to the article list (folder mode)."""
+        if not self.can_go_back:
+            return
+        if self.close_session():
+            self.dismiss()
+
+    # -- machine translation -------------------------------------------------------------
+
+    def start_mt(self) -> None:
+        """Translate every paragraph that has no machine output yet (none after a resume)."""
+        if self.services.engine is None:
+            return
+        indexes = self.session.needs_mt(self.active)
+        if not indexes:
+            return
+        self.mt_total, self.mt_done = len(indexes), 0
+        self.mt_pending.update(indexes)
+        self._refresh_header()
+        self._translate(indexes)
+
+    @work(thread=True, exclusive=True, group="mt")
+    def _translate(self, indexes: list[int]) -> None:
+        self._run_mt(indexes, replace=False)
+
+    @work(thread=True, exclusive=True, group="retranslate")
+    def _retranslate(self, indexes: list[int]) -> None:
+        self._run_mt(indexes, replace=True)
+
+    def _run_mt(self, indexes: list[int], replace: bool) -> None:
+        """Worker body: translate in chunks (the active paragraph first), posting each result."""
+        worker = get_current_worker()
+        started = time.perf_counter()
+        done = 0
+        paragraphs = self.session.paragraphs
+        try:
+            enforcer = self.services.enforcer()
+            for chunk in mt_chunks(indexes):
+                if worker.is_cancelled:
+                    return
+
+                def on_done(k: int, result: Any, chunk: list[int] = chunk) -> None:
+                    self.post_message(MachineTranslated(chunk[k], result.text, list(result.terms), result.from_memory, replace))
+
+                translate_paragraphs([paragraphs[i].text for i in chunk], self.services.engine,  # type: ignore[arg-type]
+                                     enforcer, self.services.mt_memory(), on_done=on_done)
+                done += len(chunk)
+        except TranslatorError as exc:
+            self.post_message(TranslationFinished(done, time.perf_counter() - started, str(exc)))
+            return
+        except (RuntimeError, OSError, ValueError) as exc:
+            self.post_message(TranslationFinished(done, time.perf_counter() - started, f"machine translation failed: {exc}"))
+            return
+        self.post_message(TranslationFinished(done, time.perf_counter() - started))
+
+    def on_machine_translated(self, message: MachineTranslated) -> None:
+        if self._session_closed:
+            return
+        if self.first_mt_at is None:
+            self.first_mt_at = time.perf_counter()
+        self.mt_pending.discard(message.index)
+        self.mt_done += 1
+        rec = self.session.record(message.index)
+        edited = rec.status in (Status.EDITED, Status.REVIEWED)
+        self.session.apply_machine(message.index, message.text, replace=message.replace)
+        if message.replace and edited:
+            self.notify("New machine translation kept aside (you edited this paragraph): alt+r puts it in.",
+                        timeout=4)
+        self._refresh_row(message.index, highlights=False)
+        if message.index == self.active:
+            self._load_active()
+        self._refresh_header()
+
+    def on_translation_finished(self, message: TranslationFinished) -> None:
+        if message.error:
+            self.mt_pending.clear()
+            for row in self.query(ParagraphRow):
+                self._refresh_row(row.index, highlights=False)
+            self.notify(message.error, title="Machine translation", severity="error", timeout=10)
+        self._refresh_header()
+
+    # -- glossary ------------------------------------------------------------------------
+
+    def on_app_focus(self) -> None:
+        self._check_glossary()
+
+    def _check_glossary(self) -> None:
+        """Reload the glossary if its files changed; a broken file keeps the last good one."""
+        try:
+            changed = self.services.reload_glossary_if_changed()
+        except TranslatorError as exc:
+            self.notify(f"{exc}\nKeeping the last good glossary.", title="Glossary not reloaded",
+                        severity="error", timeout=15)
+            return
+        if changed:
+            self.notify(f"Glossary reloaded ({self.services.glossary_size()} entries).", title="Glossary", timeout=3)
+            self._glossary_changed()
+
+    def _glossary_changed(self, reenforce_text: str | None = None) -> None:
+        """Re-highlight everything; re-translate machine paragraphs that contain a new term."""
+        for row in self.query(ParagraphRow):
+            self._refresh_row(row.index)
+        self._load_active()
+        if reenforce_text and self.services.engine is not None:
+            redo = [i for i, p in enumerate(self.session.paragraphs)
+                    if p.translatable and self.session.status(i) in (Status.MACHINE, Status.NEW)
+                    and self.services.contains_term(p.text, reenforce_text)]
+            if redo:
+                self.mt_pending.update(redo)
+                self._retranslate(redo)
+
+    # -- saving --------------------------------------------------------------------------
+
+    def _autosave_tick(self) -> None:
+        if self.session.autosave_due():
+            self._save()
+            self._refresh_header()
+
+    def _save(self, force: bool = False) -> bool:
+        """Write the review state and English; an error is shown and the changes are kept."""
+        try:
+            written = self.session.save(force=force)
+        except (OSError, TranslatorError) as exc:
+            self.notify(f"Could not save: {exc}", title="Save failed", severity="error", timeout=15)
+            return False
+        if written:
+            self._refresh_header()
+        return True
+
+    def close_session(self, from_editor: bool = True) -> bool:
+        """Save and release the lock; False (with a notification) if saving failed."""
+        if self._session_closed:
+            return True
+        if from_editor:
+            self._commit_editor()
+        try:
+            self.session.save()
+        except (OSError, TranslatorError) as exc:
+            if from_editor:
+                self.notify(f"Could not save: {exc}", title="Save failed", severity="error", timeout=15)
+            return False
+        if self.article_lock is not None:
+            self.article_lock.release()
+        self._session_closed = True
+        return True

@@ -1,0 +1,41 @@
+"""Provides DeskHeader: article, progress, model and save state on one line."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from translator.review import Status
+
+
+class DeskHeader(Static):
+    """Top line of the review screen."""
+
+    def show(
+        self,
+        name: str,
+        counts: dict[Status, int],
+        model: str,
+        demo: bool,
+        saved: bool,
+        mt: str = "",
+    ) -> None:
+        """Redraw from the session's figures."""
+        total = sum(counts.values())
+        out = Text()
+        out.append(" translator ", style="bold reverse")
+        out.append(f" {name} ", style="bold")
+        out.append(f" {counts.get(Status.REVIEWED, 0)}/{total} reviewed ", style="bold green")
+        out.append(
+            f"(machine {counts.get(Status.MACHINE, 0)} · edited {counts.get(Status.EDITED, 0)}"
+            f" · new {counts.get(Status.NEW, 0)}) ",
+            style="dim",
+        )
+        out.append(" model: ")
+        out.append(model, style="bold")
+        if demo:
+            out.append("  demo model — not for real work ", style="bold white on dark_red")
+        if mt:
+            out.append(f"  {mt}", style="italic yellow")
+        out.append("  ✓ saved" if saved else "  ● unsaved", style="green" if saved else "yellow")
+        self.update(out)

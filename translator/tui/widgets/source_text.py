@@ -1,0 +1,88 @@
+"""Provides SourceText: read-only Arabic, right-aligned, glossary terms highlighted.
+
+Lines are wrapped in logical order first, then each line is put in visual order (see
+translator.bidi) when the desk shows Arabic for terminals without bidi; the stored text is
+never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from translator.bidi import visual_chars
+
+#: (start, end, style) over the logical text.
+Highlight = tuple[int, int, str]
+
+
+class ArabicLines:
+    """Rich renderable: wraps Arabic to the width, right-aligns, optionally reorders for display."""
+
+    def __init__(self, text: str, highlights: Sequence[Highlight] = (), visual: bool = True, style: str = "") -> None:
+        self.text = text
+        self.highlights = highlights
+        self.visual = visual
+        self.style = style
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width)
+        source = Text(self.text, style=self.style)
+        for start, end, style in self.highlights:
+            source.stylize(style, start, end)
+        for line in source.wrap(console, width, justify="left", overflow="fold"):
+            line.rstrip()
+            shown = _reorder(line) if self.visual else line
+            pad = width - shown.cell_len
+            out = Text(" " * max(0, pad)) + shown
+            out.end = "\n"
+            out.no_wrap = True
+            yield out
+
+
+def _reorder(line: Text) -> Text:
+    """The line in visual order, keeping each character's style."""
+    plain = line.plain
+    styles: list[Style | str] = [line.style] * len(plain)
+    for span in line.spans:
+        for i in range(span.start, min(span.end, len(plain))):
+            styles[i] = Style.combine([_as_style(styles[i]), _as_style(span.style)])
+    out = Text(style=line.style)
+    for i, ch in visual_chars(plain, 1):
+        out.append(ch, styles[i])
+    return out
+
+
+def _as_style(style: Style | str) -> Style:
+    return style if isinstance(style, Style) else Style.parse(style) if style else Style()
+
+
+class SourceText(Widget):
+    """The Arabic of a paragraph; read-only; highlights given as logical spans."""
+
+    DEFAULT_CSS = "SourceText { height: auto; }"
+
+    def __init__(self, text: str = "", highlights: Iterable[Highlight] = (), visual: bool = True, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.text = text
+        self.highlights = list(highlights)
+        self.visual = visual
+
+    def show(self, text: str, highlights: Iterable[Highlight] = (), visual: bool | None = None) -> None:
+        """Replace what is shown."""
+        self.text = text
+        self.highlights = list(highlights)
+        if visual is not None:
+            self.visual = visual
+        self.refresh(layout=True)
+
+    def render(self) -> ArabicLines:
+        return ArabicLines(self.text, self.highlights, self.visual)
