@@ -47,6 +47,7 @@ class DeskServices:
         self.engine = engine
         self.glossary: Any = None
         self.glossary_error = ""
+        self.memory_error = ""
         self._mtimes: dict[Path, float] = {}
         self._load_glossary_or_report()
         self.memory: Any = self._open_memory() if use_memory else None
@@ -189,7 +190,6 @@ class DeskServices:
                 glossary=self.glossary.fingerprint if self.glossary is not None else "",
             )
         except InputError as exc:
-            self.glossary_error = self.glossary_error or ""
             self.memory_error = str(exc)
             return None
 

@@ -34,7 +34,7 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
             yield Input(self.english, id="term-english", placeholder="English to use")
             with Horizontal(classes="form-row"):
                 yield Select([(t, t) for t in TYPES], value="term", allow_blank=False, id="term-type")
-                yield Select([(str(f), f) for f in self.files], value=self.files[0], allow_blank=False, id="term-file")
+                yield Select([(f"{f.parent.name}/{f.name}", f) for f in self.files], value=self.files[0], allow_blank=False, id="term-file")
             yield Input(id="term-note", placeholder="note for translators (optional)")
             yield Button("Add term", id="term-add", variant="primary")
 

@@ -91,6 +91,7 @@ class ReviewScreen(Screen[None]):
         self._loading = False
         self._session_closed = False
         self._suggestions: list[Any] = []
+        self._side_timer: Any = None
 
     # -- layout --------------------------------------------------------------------------
 
@@ -133,6 +134,11 @@ class ReviewScreen(Screen[None]):
             self._refresh_row(row.index)
         self._load_active()
         self._refresh_header()
+        if self.services.glossary_error:
+            self.notify(f"{self.services.glossary_error}\nThe desk works without a glossary until the file is fixed.",
+                        title="Glossary not loaded", severity="error", timeout=20)
+        if self.services.memory_error:
+            self.notify(self.services.memory_error, title="Translation memory off", severity="warning", timeout=10)
         self.set_interval(0.5, self._autosave_tick)
         if self.options.watch_seconds > 0:
             self.set_interval(self.options.watch_seconds, self._check_glossary)
@@ -197,6 +203,7 @@ class ReviewScreen(Screen[None]):
             self.services.term_hits(text),
             self._suggestions if self.services.memory is not None else None,
             self.services.findings(text, self.session.english(self.active)) if self.services.has_qa else None,
+            self.visual,
         )
 
     # -- editor --------------------------------------------------------------------------
@@ -213,6 +220,10 @@ class ReviewScreen(Screen[None]):
             self._refresh_row(self.active, highlights=False)
             self._refresh_header()
             self._refresh_editor_title()
+            # QA and memory follow the typing, but not on every key.
+            if self._side_timer is not None:
+                self._side_timer.stop()
+            self._side_timer = self.set_timer(0.4, self._refresh_side)
 
     def _refresh_editor_title(self) -> None:
         status = self.session.status(self.active)

@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from translator.bidi import visual_order
+
 
 @dataclass(frozen=True)
 class TermHit:
@@ -49,15 +51,19 @@ class SidePanel(VerticalScroll):
         hits: Sequence[TermHit],
         suggestions: Sequence[Suggestion] | None,
         findings: Sequence[Finding] | None,
+        visual: bool = True,
     ) -> None:
-        """Redraw. None for a section means that feature is not available."""
+        """Redraw. None for a section means that feature is not available.
+
+        `visual` shows Arabic in visual order (see translator.bidi), like the source pane.
+        """
         out = Text()
         out.append("Glossary", style="bold")
         if not hits:
             out.append("\n  no terms in this paragraph", style="dim")
         for hit in hits:
             out.append("\n  ")
-            out.append(hit.arabic, style="bold")
+            out.append(visual_order(hit.arabic) if visual else hit.arabic, style="bold")
             out.append(" → ")
             out.append(hit.english, style="bold green")
             if hit.kind:

@@ -1,0 +1,100 @@
+"""Glossary in the desk: highlights, add a term from the desk, reload (and survive a broken file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.conftest import FakeEngine
+from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
+from translator.review import Status
+from translator.tui.screens.add_term import AddTermScreen
+from translator.tui.screens.review import ReviewScreen
+from translator.tui.widgets import SourceText
+
+TERM_AR = "مكالمة هاتفية"
+TERM_EN = "phone call"
+
+
+async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def paragraph_with(screen: ReviewScreen, text: str) -> int:
+    return next(p.index for p in screen.session.paragraphs if text in p.text)
+
+
+async def test_source_terms_are_highlighted_and_listed(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        source = screen.query_one("#active-source", SourceText)
+        highlighted = {source.text[s:e] for s, e, _ in source.highlights}
+        assert {"تركيا", "روسيا"} <= highlighted
+        hits = {(h.arabic, h.english) for h in screen.services.term_hits(source.text)}
+        assert ("تركيا", "Turkey") in hits
+
+
+async def test_add_term_writes_yaml_rehighlights_and_reenforces(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        index = paragraph_with(screen, TERM_AR)
+        assert screen.session.status(index) is Status.MACHINE
+        assert TERM_EN not in screen.session.english(index)
+        await pilot.press("ctrl+g")
+        assert isinstance(app.screen, AddTermScreen)
+        app.screen.query_one("#term-arabic", Input).value = TERM_AR
+        app.screen.query_one("#term-english", Input).value = TERM_EN
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        project = folder / "glossary.yaml"
+        text = project.read_text(encoding="utf-8")
+        assert TERM_AR in text and TERM_EN in text
+        assert screen.services.glossary.lookup(TERM_AR).en == TERM_EN
+        # Re-enforced at once: the machine paragraph containing the term was re-translated with it.
+        assert TERM_EN in screen.session.english(index)
+        row_source = screen.query_one(f"#row-{index} SourceText", SourceText)
+        assert any(row_source.text[s:e] == TERM_AR for s, e, _ in row_source.highlights)
+
+
+async def test_glossary_edited_outside_is_reloaded_and_a_broken_file_keeps_the_last_good(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    project = folder / "glossary.yaml"
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        size = screen.services.glossary_size()
+        project.write_text(f"- ar: {TERM_AR}\n  en: {TERM_EN}\n  type: term\n", encoding="utf-8")
+        screen._check_glossary()  # what the watcher timer and app focus call
+        await pilot.pause()
+        assert screen.services.glossary_size() == size + 1
+        good = screen.services.glossary
+        project.write_text("- ar: [broken\n  en: x\n", encoding="utf-8")
+        screen._check_glossary()
+        await pilot.pause()
+        assert screen.services.glossary is good  # last good glossary kept
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "glossary.yaml" in errors[-1].message and "Keeping the last good glossary" in errors[-1].message
+        # Highlighting still works with the kept glossary.
+        assert screen.services.highlights(screen.session.paragraphs[screen.active].text)
+
+
+async def test_broken_glossary_at_open_still_opens_the_desk(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
+    (folder / "glossary.yaml").write_text("- ar: [broken\n", encoding="utf-8")
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "glossary.yaml" in errors[0].message

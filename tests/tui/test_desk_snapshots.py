@@ -1,0 +1,82 @@
+"""Snapshots of the desk's main screens (FakeEngine, a fixed glossary, 120x40).
+
+Review SVG diffs before `pytest tests/tui --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.conftest import FakeEngine
+from tests.tui.conftest import ARTICLE, SIZE
+from translator.config import Settings
+from translator.session import DeskOptions
+from translator.tui.app import TranslatorApp
+from translator.tui.factory import build_app
+
+GLOSSARY = Path(__file__).parent / "data" / "glossary.yaml"
+
+
+@pytest.fixture
+def snap_desk(tmp_path: Path, folder: Path) -> Any:
+    settings = Settings(home=tmp_path / "home", glossary_paths=(GLOSSARY,))
+
+    def make(target: Path, engine: Any = None, memory: bool = False) -> TranslatorApp:
+        options = DeskOptions(watch_seconds=0, cursor_blink=False, autosave_seconds=3600)
+        return build_app(target, settings, engine=engine, options=options, memory=memory)
+
+    return make
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+class TestArticleList:
+    def test_folder(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
+        assert snap_compare(snap_desk(folder, FakeEngine()), terminal_size=SIZE, run_before=settle)
+
+
+class TestReview:
+    def test_after_machine_translation(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
+        assert snap_compare(snap_desk(folder / ARTICLE, FakeEngine(), memory=True), terminal_size=SIZE, run_before=settle)
+
+    def test_edited_and_accepted(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
+        async def work(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await pilot.press("f2", "end", *" (checked)", "alt+down")
+            await settle(pilot)
+
+        assert snap_compare(snap_desk(folder / ARTICLE, FakeEngine()), terminal_size=SIZE, run_before=work)
+
+    def test_logical_order_arabic(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
+        assert snap_compare(snap_desk(folder / ARTICLE, FakeEngine()), terminal_size=SIZE,
+                            press=["ctrl+t"], run_before=settle)
+
+    def test_no_model(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
+        assert snap_compare(snap_desk(folder / ARTICLE, None), terminal_size=SIZE, run_before=settle)
+
+
+class TestDialogs:
+    def test_help(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
+        async def work(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await pilot.press("f1")
+            await pilot.pause()
+
+        assert snap_compare(snap_desk(folder / ARTICLE, FakeEngine()), terminal_size=SIZE, run_before=work)
+
+    def test_add_term(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
+        async def work(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await pilot.press("ctrl+g")
+            await pilot.pause()
+
+        assert snap_compare(snap_desk(folder / ARTICLE, FakeEngine()), terminal_size=SIZE, run_before=work)
