@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(args.save_hyp, "\n".join(result.hypotheses) + "\n")
     if args.json:
         data = result.to_json()
-        data["glossary_enforced"] = enforcer is not None
+        data["glossary_enforced"] = None if args.hyp else enforcer is not None
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
