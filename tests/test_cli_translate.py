@@ -14,7 +14,7 @@ import pytest
 import translator.models
 from tests.conftest import ROOT, SEEDS
 from translator.cli import main
-from translator.config import DEMO_MODEL_PATH, Settings
+from translator.config import Settings
 from translator.document import read_article
 from translator.engine import ArgosEngine
 from translator.models import install_package_file
@@ -25,8 +25,6 @@ ARTICLE = SEEDS / "turkey-russia-libya-syria.ar.txt"
 @pytest.fixture
 def installed(home: Path, request: pytest.FixtureRequest) -> Settings:
     """TRANSLATOR_HOME with the demo model installed."""
-    if not DEMO_MODEL_PATH.exists():  # TEMPORARY until the demo model lands in git
-        pytest.skip("demo model not built yet")
     demo_model_file = request.getfixturevalue("demo_model_file")
     settings = Settings(home=home)
     install_package_file(settings, demo_model_file)

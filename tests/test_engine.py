@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
-from translator.config import DEMO_MODEL_PATH, Settings
+from translator.config import Settings
 from translator.document import read_article
 from translator.engine import ArgosEngine
 from translator.errors import EngineError
@@ -20,8 +20,6 @@ from translator.segment import split_sentences
 @pytest.fixture(scope="module")
 def package_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo package installed (unzipped) into a throwaway models folder."""
-    if not DEMO_MODEL_PATH.exists():  # TEMPORARY until the demo model lands in git
-        pytest.skip("demo model not built yet")
     demo_model_file = request.getfixturevalue("demo_model_file")
     settings = Settings(home=tmp_path_factory.mktemp("engine-home"))
     return install_package_file(settings, demo_model_file).path

@@ -13,7 +13,7 @@ import pytest
 from tests.index_server import IndexServer, closed_port_url
 from translator import models
 from translator.cli import main
-from translator.config import DEMO_MODEL_PATH, Settings, load_settings
+from translator.config import Settings, load_settings
 from translator.errors import ModelError, NoModelError
 from translator.models import INSTALL_FROM_FILE_HINT, IndexUnavailableError
 
@@ -344,9 +344,8 @@ def test_ensure_installs_from_the_index_when_online(settings: Settings) -> None:
     assert result.action == "online" and result.info.name == "translate-ar_en-1_2" and not result.info.demo
 
 
-@pytest.mark.skipif(not DEMO_MODEL_PATH.exists(), reason="demo model fixture not built yet")
 def test_ensure_offline_falls_back_to_the_demo_model(home: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+                                                     capsys: pytest.CaptureFixture[str], demo_model_file: Path) -> None:
     monkeypatch.setenv("TRANSLATOR_PACKAGE_INDEX", closed_port_url())
     assert main(["models", "ensure"]) == 0
     captured = capsys.readouterr()

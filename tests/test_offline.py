@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEEDS
-from translator.config import DEMO_MODEL_PATH, Settings
+from translator.config import Settings
 from translator.models import install_package_file
 
 ARTICLE = SEEDS / "turkey-russia-libya-syria.ar.txt"
@@ -49,8 +49,6 @@ NETWORK_GUARD = textwrap.dedent(
 @pytest.fixture(scope="module")
 def offline_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment for a CLI subprocess: demo model installed in a private TRANSLATOR_HOME."""
-    if not DEMO_MODEL_PATH.exists():  # TEMPORARY until the demo model lands in git
-        pytest.skip("demo model not built yet")
     demo_model_file = request.getfixturevalue("demo_model_file")
     home = tmp_path_factory.mktemp("offline-home")
     install_package_file(Settings(home=home), demo_model_file)

@@ -195,7 +195,7 @@ def validate_package(path: Path, label: str | None = None) -> PackageCheck:
             except (ValueError, UnicodeDecodeError) as exc:
                 raise refuse(f"metadata.json is not valid JSON ({_first_line(exc)})") from None
     except zipfile.BadZipFile as exc:
-        raise refuse(f"not a readable zip archive ({_first_line(exc)}); a corrupt or truncated download?") from None
+        raise refuse(f"not a readable zip archive, perhaps a corrupt or truncated download ({_first_line(exc)})") from None
     except (OSError, EOFError, zlib.error) as exc:
         raise refuse(f"cannot read the archive ({_first_line(exc)})") from None
     if not isinstance(metadata, dict):
