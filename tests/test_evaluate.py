@@ -188,3 +188,30 @@ def test_term_accuracy_with_shipped_glossary_via_cli(tmp_path: Path, capsys: pyt
                  "--glossary", str(SHIPPED_GLOSSARY_DIR)]) == 0
     out = capsys.readouterr().out
     assert "glossary term accuracy: 66.7% (2/3 matched terms; 1 preferred, 1 accepted variants)" in out
+
+
+def test_evaluate_demo_model_with_glossary_enforcement(
+    installed_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Templates the demo model knows, with glossary names: term accuracy and scores are sacrebleu's."""
+    from translator.config import SHIPPED_GLOSSARY_DIR
+    from translator.glossary import load_glossary
+    from translator.qa import glossary_terms, term_rendering
+
+    rows = [("وقال فائز السراج إن المحادثات كانت مثمرة.", "Fayez al-Sarraj said that the talks were fruitful."),
+            ("وقال لافروف إن الاتفاق مع تركيا مهم.", "Lavrov said that the agreement with Turkey is important."),
+            ("قال ريتشارد بريور إن المحادثات كانت مثمرة.", "Richard Pryor said that the talks were fruitful.")]
+    src, ref, hyp = tmp_path / "s.txt", tmp_path / "r.txt", tmp_path / "h.txt"
+    src.write_text("".join(a + "\n" for a, _ in rows), encoding="utf-8")
+    ref.write_text("".join(e + "\n" for _, e in rows), encoding="utf-8")
+    assert main(["evaluate", "--src", str(src), "--ref", str(ref), "--glossary", str(SHIPPED_GLOSSARY_DIR),
+                 "--json", "--save-hyp", str(hyp)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["glossary_enforced"] is True
+    hyps = read_lines(hyp)
+    glossary = load_glossary([SHIPPED_GLOSSARY_DIR])
+    found = [term_rendering(h, entry) for (a, _), h in zip(rows, hyps) for _, entry in glossary_terms(a, glossary)]
+    assert data["terms"]["matched"] == len(found) >= 3  # السراج, لافروف, تركيا at least
+    assert data["terms"]["preferred"] == found.count("preferred")
+    assert data["terms"]["accepted"] == found.count("alt")
+    assert data["bleu"]["score"] == pytest.approx(sacrebleu.BLEU().corpus_score(hyps, [[e for _, e in rows]]).score)
