@@ -115,3 +115,17 @@ def test_corrupt_review_state_is_one_line(tmp_path: Path, capsys: pytest.Capture
     assert main(["report", str(tmp_path / "news.ar.txt"), "--no-glossary"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "review state is corrupt" in err
+
+
+@pytest.mark.parametrize("command", ["report", "qa"])
+def test_one_corrupt_state_in_a_folder_does_not_hide_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    write_reviewed(tmp_path / "a")
+    write_reviewed(tmp_path / "b", name="broken")
+    (tmp_path / "b" / "broken.review.json").write_text('{"article": "broken.ar.txt", "paragraphs": [1]}', encoding="utf-8")
+    assert main([command, str(tmp_path), "--json", "--no-glossary"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and "broken.review.json: review state is corrupt" in captured.err
+    articles = json.loads(captured.out)["articles"]
+    assert [Path(a["article"]).name for a in articles] == ["news.ar.txt"]

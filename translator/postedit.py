@@ -9,12 +9,13 @@ English, and QA findings still open. `total` pools every article (corpus scores,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from translator.document import Article, read_article
+from translator.errors import TranslatorError
 from translator.qa import GlossaryLike, check_review, glossary_terms, summarize, term_rendering
 from translator.review import ReviewState, Status, load_review
 
@@ -139,7 +140,25 @@ def pooled(results: Iterable[PostEdit]) -> PostEdit:
     return total
 
 
-def report(paths: Sequence[Path], glossary: GlossaryLike | None = None) -> tuple[list[PostEdit], PostEdit]:
-    """Per-article post-edit figures for reviewed article files, and their pooled total."""
-    per_article = [article_postedit(read_article(p), load_review(p), glossary) for p in paths]
+def report(
+    paths: Sequence[Path],
+    glossary: GlossaryLike | None = None,
+    on_error: Callable[[Path, TranslatorError], None] | None = None,
+) -> tuple[list[PostEdit], PostEdit]:
+    """Per-article post-edit figures for reviewed article files, and their pooled total.
+
+    Args:
+        paths: article files with saved review state.
+        glossary: for term counts and QA, or None.
+        on_error: called for an unreadable article or state, which is then left out; without
+            it the error is raised.
+    """
+    per_article = []
+    for path in paths:
+        try:
+            per_article.append(article_postedit(read_article(path), load_review(path), glossary))
+        except TranslatorError as exc:
+            if on_error is None:
+                raise
+            on_error(path, exc)
     return per_article, pooled(per_article)

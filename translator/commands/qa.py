@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     """Check every reviewed article and print findings; 1 if any is an error."""
     from translator.config import load_settings
     from translator.document import read_article
-    from translator.errors import InputError
+    from translator.errors import InputError, TranslatorError
     from translator.qa import check_review, find_reviewed, summarize
     from translator.review import load_review
 
@@ -56,9 +56,17 @@ def run(args: argparse.Namespace) -> int:
                          "translate or review articles first")
     glossary = glossary_from_args(args, settings, args.path if args.path.is_dir() else args.path.parent)
     results = []
+    failed = 0
     for path in articles:
-        article = read_article(path)
-        findings = check_review(article, load_review(path), glossary=glossary, include_new=args.all)
+        try:
+            article = read_article(path)
+            findings = check_review(article, load_review(path), glossary=glossary, include_new=args.all)
+        except TranslatorError as exc:
+            if len(articles) == 1:
+                raise
+            print(f"translator: error: {exc}", file=sys.stderr)  # one bad file does not hide the rest
+            failed += 1
+            continue
         results.append((path, findings))
     counts = summarize(f for _, fs in results for f in fs)
     errors, warnings = counts.get("error", 0), counts.get("warning", 0)
@@ -77,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{len(results)} article(s): {_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
         else:
             print(f"{len(results)} article(s): no findings")
-    return 1 if errors else 0
+    return 1 if errors or failed else 0
 
 
 def _plural(n: int, word: str) -> str:

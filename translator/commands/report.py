@@ -39,12 +39,18 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(args.path, "no reviewed articles (no *.review.json) in this folder",
                          "translate or review articles first")
     glossary = glossary_from_args(args, settings, args.path if args.path.is_dir() else args.path.parent)
-    per_article, total = report(paths, glossary)
+    failed: list[Path] = []
+
+    def skip(path: Path, exc: Exception) -> None:  # one bad file does not hide the rest
+        print(f"translator: error: {exc}", file=sys.stderr)
+        failed.append(path)
+
+    per_article, total = report(paths, glossary, on_error=skip if len(paths) > 1 else None)
     if args.json:
         json.dump({"articles": [r.to_json() for r in per_article], "total": total.to_json(),
                    "signatures": score_signatures()}, sys.stdout, ensure_ascii=False, indent=1)
         print()
-        return 0
+        return 1 if failed else 0
     rows = [_row(r.article.name if r.article else "", r) for r in per_article]
     if len(per_article) > 1:
         rows.append(_row("total", total))
@@ -56,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     signatures = score_signatures()
     print(f"reviewed = paragraphs edited or accepted by a person; edited = of those, changed from the machine output")
     print(f"TER|{signatures['ter']}  chrF2|{signatures['chrf']} (machine output scored against the final English)")
-    return 0
+    return 1 if failed else 0
 
 
 def _row(name: str, r: Any) -> tuple[str, ...]:
