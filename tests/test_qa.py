@@ -81,6 +81,12 @@ def kinds(findings) -> list[tuple[str, str]]:
         ("قال «نعم» إن", 'He said "yes, that', [("quotes", "warning")]),
         ("قال «نعم إن", 'He said "yes, that', []),
         ("قال «نعم» إن", "He said “yes” and the [UN] agreed", []),
+        # decoding loops
+        ("التقى رودولف", "He met Rudol Rudol Rudolf", [("repeat", "warning")]),
+        ("قال إن", "He said that the the talks", [("repeat", "warning")]),
+        ("قال إن", "the talks the talks the talks ended", [("repeat", "warning")]),
+        ("قال إن", "He said he had had enough", []),
+        ("قال إن", "Mississippi and bananas", []),
     ],
 )
 def test_basic_checks(source: str, target: str, expected: list[tuple[str, str]]) -> None:

@@ -42,6 +42,7 @@ class Check(str, Enum):
     LENGTH = "length"
     BRACKETS = "brackets"
     QUOTES = "quotes"
+    REPEAT = "repeat"
 
 
 @dataclass(frozen=True)
@@ -386,6 +387,26 @@ def quotes_balanced(text: str) -> bool:
             and text.count("«") == text.count("»"))
 
 
+# ---------------------------------------------------------------- repetition
+
+#: A word written twice in a row ("the the"), or a phrase of up to five words three times in a row:
+#: the typical loop of a neural model that lost track. Words English legitimately doubles are exempt.
+_DOUBLE_WORD = re.compile(r"\b([^\W\d_]{2,})\s+\1\b", re.IGNORECASE)
+_LOOP = re.compile(r"\b((?:\S+\s+){0,4}?\S+?)(?:\s*\1){2,}", re.IGNORECASE)
+_DOUBLES_OK = frozenset({"had", "that", "is", "bye", "no", "very", "far", "so", "ha", "knock"})
+
+
+def repetition(text: str) -> str | None:
+    """The repeated stretch if `text` shows a decoding loop, else None."""
+    for match in _DOUBLE_WORD.finditer(text):
+        if match.group(1).lower() not in _DOUBLES_OK:
+            return match.group(0)
+    loop = _LOOP.search(text)
+    if loop and len(loop.group(1)) >= 2 and not loop.group(1).isdigit():
+        return loop.group(0)
+    return None
+
+
 # ---------------------------------------------------------------- paragraph and article checks
 
 #: Length checks skip sources shorter than this: short titles have wild ratios.
@@ -440,6 +461,9 @@ def check_paragraph(
                 word = "long" if ratio > norm_ratio else "short"
                 raw.append((Check.LENGTH, Severity.WARNING,
                             f"English is unusually {word}: {ratio:.2f}× the Arabic length, article norm {norm_ratio:.2f}×"))
+        repeated = repetition(target)
+        if repeated:
+            raw.append((Check.REPEAT, Severity.WARNING, f"repeated words, as in a decoding loop: {repeated[:60]!r}"))
         # A quote or bracket opened in one paragraph and closed in the next is normal in news:
         # only flag the English when the Arabic itself is balanced.
         if brackets_balanced(source) and not brackets_balanced(target):
