@@ -164,6 +164,7 @@ def test_term_accuracy_counts_preferred_and_accepted() -> None:
     terms = term_accuracy(sources, hyps, GLOSSARY)
     assert (terms.matched, terms.preferred, terms.accepted) == (3, 1, 1)
     assert terms.accuracy == pytest.approx(2 / 3)
+    assert terms.missed == ((3, "حفتر", "Khalifa Haftar"),)
 
 
 def test_score_corpus_equals_sacrebleu() -> None:
@@ -188,6 +189,7 @@ def test_term_accuracy_with_shipped_glossary_via_cli(tmp_path: Path, capsys: pyt
                  "--glossary", str(SHIPPED_GLOSSARY_DIR)]) == 0
     out = capsys.readouterr().out
     assert "glossary term accuracy: 66.7% (2/3 matched terms; 1 preferred, 1 accepted variants)" in out
+    assert "  missed: segment 1: فائز السراج → Fayez al-Sarraj" in out
 
 
 def test_evaluate_demo_model_with_glossary_enforcement(

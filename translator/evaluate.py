@@ -55,6 +55,8 @@ class TermAccuracy:
     """Rendered with the glossary's preferred English."""
     accepted: int
     """Rendered with an accepted alternative."""
+    missed: tuple[tuple[int, str, str], ...] = ()
+    """(1-based segment, Arabic as written, preferred English) of each term not rendered."""
 
     @property
     def correct(self) -> int:
@@ -117,13 +119,16 @@ def score_corpus(hypotheses: Sequence[str], references: Sequence[str]) -> Scores
 def term_accuracy(sources: Sequence[str], hypotheses: Sequence[str], glossary: GlossaryLike) -> TermAccuracy:
     """Count glossary entries matched in each source and rendered in its hypothesis."""
     matched = preferred = accepted = 0
-    for source, hyp in zip(sources, hypotheses):
-        for _surface, entry in glossary_terms(source, glossary):
+    missed: list[tuple[int, str, str]] = []
+    for number, (source, hyp) in enumerate(zip(sources, hypotheses), start=1):
+        for surface, entry in glossary_terms(source, glossary):
             matched += 1
             rendering = term_rendering(hyp, entry)
             preferred += rendering == "preferred"
             accepted += rendering == "alt"
-    return TermAccuracy(matched, preferred, accepted)
+            if rendering is None:
+                missed.append((number, surface, str(entry.en)))
+    return TermAccuracy(matched, preferred, accepted, tuple(missed))
 
 
 def read_lines(path: Path) -> list[str]:

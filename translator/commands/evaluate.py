@@ -70,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
         shown = f"{t.accuracy:.1%}" if t.accuracy is not None else "n/a"
         print(f"glossary term accuracy: {shown} ({t.correct}/{t.matched} matched terms; "
               f"{t.preferred} preferred, {t.accepted} accepted variants)")
+        for number, surface, english in t.missed[:5]:
+            print(f"  missed: segment {number}: {surface} → {english}")
+        if len(t.missed) > 5:
+            print(f"  … {len(t.missed) - 5} more missed terms (see --json)")
     if result.seconds is not None:
         print(f"speed: {result.segments_per_second:.1f} segments/s "
               f"({result.seconds:.2f} s translating, {result.load_seconds:.2f} s loading the model)")
