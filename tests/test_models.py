@@ -373,3 +373,23 @@ def test_broken_package_is_reported_not_used(home: Path, settings: Settings, tmp
     assert "broken package translate-ar_en-1_0" in captured.err and "no models installed" in captured.out
     assert main(["models", "remove", "translate-ar_en-1_0"]) == 0
     assert leftovers(settings) == []
+
+
+def test_unwritable_models_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("TRANSLATOR_HOME", str(blocker))  # models_dir would be a file's child
+    assert main(["models", "install", str(write_package(tmp_path / "p.argosmodel"))]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write the models folder" in err and "TRANSLATOR_HOME" in err
+
+
+def test_ensure_without_network_or_demo_file_is_one_line(home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    monkeypatch.setattr(models, "DEMO_MODEL_PATH", tmp_path / "missing.argosmodel")
+    monkeypatch.setenv("TRANSLATOR_PACKAGE_INDEX", closed_port_url())
+    assert main(["models", "ensure"]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[-1].startswith("translator: error: cannot fetch the package index")
+    assert "bundled demo model" in lines[-1] and lines[-1].endswith(INSTALL_FROM_FILE_HINT)

@@ -136,7 +136,10 @@ def remove_package(settings: Settings, name: str) -> Path:
     if not (path / "metadata.json").is_file():
         raise ModelError(f"no installed model named {name!r} in {settings.models_dir} (see: translator models list)")
     doomed = settings.models_dir / f".remove-{name}-{os.getpid()}-{time.monotonic_ns()}"
-    os.rename(path, doomed)
+    try:
+        os.rename(path, doomed)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot remove ({exc.strerror or exc}); check the folder's permissions") from None
     shutil.rmtree(doomed, ignore_errors=True)
     return path
 
@@ -232,9 +235,7 @@ def install_package_file(
     check = validate_package(path, label)
     if demo is None:
         demo = bool(check.metadata.get("demo")) or _same_file(path, DEMO_MODEL_PATH)
-    root = settings.models_dir
-    root.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(root)
+    root = _writable_models_dir(settings)
     staging = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
     try:
         try:
@@ -243,14 +244,33 @@ def install_package_file(
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
             raise ModelError(f"{label}: cannot be unpacked ({_first_line(exc)}); nothing was installed") from None
         new = staging / check.name
-        if demo and not check.metadata.get("demo"):
-            meta = dict(check.metadata, demo=True)
-            (new / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
         final = root / check.name
-        _move_into_place(new, final, staging)
+        try:
+            if demo and not check.metadata.get("demo"):
+                meta = dict(check.metadata, demo=True)
+                (new / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+            _move_into_place(new, final, staging)
+        except OSError as exc:
+            raise ModelError(f"{label}: cannot be installed into {root} ({_first_line(exc)})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return read_package_info(final)
+
+
+def _writable_models_dir(settings: Settings) -> Path:
+    """The models folder, created if needed, with stale staging leftovers cleaned up."""
+    root = settings.models_dir
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = Path(tempfile.mkdtemp(prefix=".install-probe-", dir=root))
+        probe.rmdir()
+    except OSError as exc:
+        raise ModelError(
+            f"{root}: cannot write the models folder ({exc.strerror or exc}); "
+            "set TRANSLATOR_HOME to a writable folder"
+        ) from None
+    _remove_stale_staging(root)
+    return root
 
 
 # --- the online index ----------------------------------------------------------------------
@@ -305,8 +325,7 @@ def install_from_index(settings: Settings, progress: ProgressCallback | None = N
     entry = pick_ar_en(fetch_index(url))
     if entry is None:
         raise IndexUnavailableError(f"the package index {url} lists no Arabic->English package; {INSTALL_FROM_FILE_HINT}")
-    root = settings.models_dir
-    root.mkdir(parents=True, exist_ok=True)
+    root = _writable_models_dir(settings)
     fd, tmp_name = tempfile.mkstemp(prefix=".download-", suffix=".argosmodel", dir=root)
     os.close(fd)
     tmp = Path(tmp_name)
