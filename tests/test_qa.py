@@ -330,3 +330,22 @@ def test_human_references_raise_no_errors() -> None:
     findings = check_article(list(zip(ar, en)))
     assert [f for f in findings if f.is_error] == []
     assert len(findings) <= 15  # warnings: 3 numbers, 8 quotes at the time of writing
+
+
+def test_find_reviewed_paths(reviewed: Path, tmp_path: Path) -> None:
+    from translator.errors import InputError
+    from translator.qa import find_reviewed
+
+    nested = tmp_path / "deep" / "er"
+    nested.mkdir(parents=True)
+    plain = nested / "b.txt"  # a `.txt` article, state recorded without the `.ar` part
+    plain.write_text("اجتماع\n", encoding="utf-8")
+    (nested / "b.review.json").write_text('{"version": 1, "article": "b.txt", "paragraphs": {}}', encoding="utf-8")
+    (nested / "orphan.review.json").write_text('{"version": 1, "paragraphs": {}}', encoding="utf-8")
+    assert find_reviewed(tmp_path) == [plain, reviewed]  # sorted by state path; orphan skipped
+    assert find_reviewed(reviewed) == [reviewed]
+    assert find_reviewed(tmp_path / "news.review.json") == [reviewed]
+    with pytest.raises(InputError, match="article this review state belongs to is missing"):
+        find_reviewed(nested / "orphan.review.json")
+    with pytest.raises(InputError, match="not found"):
+        find_reviewed(tmp_path / "nope.ar.txt")
