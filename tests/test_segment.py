@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.segment import sentence_spans, split_sentences
+from translator.segment import sentence_spans, split_long, split_sentences
 
 CASES = [
     # Arabic sentence ends
@@ -84,3 +84,31 @@ def test_no_text_is_lost(text: str) -> None:
     sentences = split_sentences(text)
     assert "".join("".join(sentences).split()) == "".join(text.split())
     assert all(s == s.strip() and s for s in sentences)
+
+
+WORDS = lambda text: len(text.split())  # noqa: E731 - a length measure for split_long
+
+
+@pytest.mark.parametrize(
+    "text, max_len, expected",
+    [
+        ("قصير جدا", 5, ["قصير جدا"]),
+        ("أ ب ج، د ه و، ز ح", 4, ["أ ب ج،", "د ه و،", "ز ح"]),
+        ("أ ب ج، د ه و، ز ح", 6, ["أ ب ج، د ه و،", "ز ح"]),
+        ("أ ب؛ ج د: ه و - ز ح", 3, ["أ ب؛", "ج د:", "ه و -", "ز ح"]),
+        ("a b c d e f g", 3, ["a b c", "d e f", "g"]),
+        ("أ ب ج د ه و ز، ح", 3, ["أ ب ج", "د ه و", "ز، ح"]),
+        ("3,5 و 1,000 مليون", 2, ["3,5 و", "1,000 مليون"]),  # no cut inside numbers
+    ],
+)
+def test_split_long(text: str, max_len: int, expected: list[str]) -> None:
+    chunks = split_long(text, max_len, WORDS)
+    assert chunks == expected
+    assert " ".join(chunks).split() == text.split()
+
+
+@given(st.text(alphabet="ابت ،,؛:-0123456789", max_size=120), st.integers(min_value=1, max_value=12))
+def test_split_long_keeps_every_word_and_respects_the_limit(text: str, max_len: int) -> None:
+    chunks = split_long(text, max_len, WORDS)
+    assert " ".join(chunks).split() == text.split()
+    assert all(WORDS(c) <= max_len or WORDS(c) == 1 for c in chunks) or chunks == [text]

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from translator.config import Settings
 from translator.errors import EngineError
+from translator.segment import split_long
 
 
 class Engine(Protocol):
@@ -81,6 +82,11 @@ class ArgosEngine:
     call through inter_threads), so a desk worker and a background fill can share it.
     """
 
+    max_sentence_tokens = 200
+    """Longer sentences are cut at clause marks first (see segment.split_long): models trained
+    on sentences translate run-ons badly, CTranslate2 truncates inputs over 1024 tokens and
+    stops decoding at 256."""
+
     def __init__(self, package_path: Path, settings: Settings | None = None) -> None:
         self.info = read_package_info(package_path)
         self.settings = settings or Settings()
@@ -144,22 +150,29 @@ class ArgosEngine:
         """Translate many sentences in one batched call; output i translates input i.
 
         Identical sentences are translated once, the rest in length-sorted, token-budgeted
-        batches (see `_translate_tokens`). Blank inputs give "". Beam search is
+        batches (see `_translate_tokens`); a sentence over `max_sentence_tokens` is
+        translated in clause-sized chunks whose English is joined with spaces. Blank inputs give "". Beam search is
         deterministic: the same input and model give the same output.
         """
         unique = list(dict.fromkeys(s for s in sentences if s.strip()))
         if not unique:
             return ["" for _ in sentences]
         self.load()
-        tokens = [self._sp.encode(s, out_type=str) for s in unique]
+        chunks = {s: split_long(s, self.max_sentence_tokens, self._length) for s in unique}
+        pieces = list(dict.fromkeys(c for s in unique for c in chunks[s]))
+        tokens = [self._sp.encode(p, out_type=str) for p in pieces]
         try:
             with self._lock:
                 hypotheses = self._translate_tokens(tokens)
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"{self.info.path}: translation failed ({_first_line(exc)})") from None
         self.calls += len(tokens)
-        out = {source: self._detokenize(hyp) for source, hyp in zip(unique, hypotheses)}
+        done = {piece: self._detokenize(hyp) for piece, hyp in zip(pieces, hypotheses)}
+        out = {s: " ".join(done[c] for c in chunks[s] if done[c]) for s in unique}
         return [out.get(s, "") for s in sentences]
+
+    def _length(self, text: str) -> int:
+        return len(self._sp.encode(text))
 
     def _translate_tokens(self, tokens: list[list[str]]) -> list[list[str]]:
         """Best hypothesis (pieces) for each tokenised sentence, in one batched call.

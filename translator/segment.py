@@ -14,6 +14,7 @@ Sentences are spans of the original text (nothing is normalised), so callers can
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 #: Abbreviations that end with a dot but do not end a sentence (Arabic and English).
 ABBREVIATIONS = frozenset({
@@ -88,3 +89,45 @@ def _is_false_break(text: str, start: int, match: re.Match[str]) -> bool:
         before = text[start:pos].rstrip()[: -len(token)].rstrip()
         return not before or before[-1] in ":：،,-–—"
     return False
+
+
+_CLAUSE_END = re.compile(r"[،,؛;:]+(?=\s)|\s[-–—]+(?=\s)")
+
+
+def split_long(text: str, max_len: int, length: Callable[[str], int]) -> list[str]:
+    """Cut a sentence longer than `max_len` into consecutive chunks of at most `max_len`.
+
+    Models trained on sentences translate a run-on sentence badly, and CTranslate2 silently
+    truncates inputs over 1024 tokens, losing the rest. Chunks end after a clause mark
+    (، , ؛ ; : or a dash) where possible, packing as many clauses as fit; a clause that is
+    still too long is cut between words. The chunks, joined with single spaces, give back the
+    text (modulo whitespace).
+
+    Args:
+        text: one sentence.
+        max_len: the longest chunk allowed, in `length` units (model tokens).
+        length: measures a piece of text, e.g. the SentencePiece token count.
+    """
+    if length(text) <= max_len:
+        return [text]
+    cuts = [m.end() for m in _CLAUSE_END.finditer(text)]
+    clauses = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    chunks: list[str] = []
+    for clause in (c for c in clauses if c):
+        if chunks and length(joined := f"{chunks[-1]} {clause}") <= max_len:
+            chunks[-1] = joined
+        elif length(clause) <= max_len:
+            chunks.append(clause)
+        else:
+            chunks.extend(_split_words(clause, max_len, length))
+    return chunks
+
+
+def _split_words(text: str, max_len: int, length: Callable[[str], int]) -> list[str]:
+    chunks: list[str] = []
+    for word in text.split():
+        if chunks and length(joined := f"{chunks[-1]} {word}") <= max_len:
+            chunks[-1] = joined
+        else:
+            chunks.append(word)  # a single over-long "word" is kept whole
+    return chunks
