@@ -6,7 +6,8 @@ and brackets with their sentence, and never breaks inside numbers (3.5, 1.000), 
 abbreviation or initial, or after a list number at the start. A full stop or ؟/! glued to the
 next Arabic word (a frequent typo in news copy: "انتهى.وبدأ") is a break too. The Arabic
 semicolon ؛ often joins two halves of one sentence, so it breaks only between clauses of at
-least MIN_CLAUSE_WORDS words: no fragment like "أولا؛" is sent to the model alone.
+least MIN_CLAUSE_WORDS words (the right one counted up to the next comma): no fragment like
+"أولا؛" or an apposition like "؛ حليف موسكو،" is sent to the model alone.
 
 Sentences are spans of the original text (nothing is normalised), so callers can map them back.
 """
@@ -73,7 +74,8 @@ def _is_false_break(text: str, start: int, match: re.Match[str]) -> bool:
         return len(letters) < 2 or letters in ABBREVIATIONS or not letters[-1].isalpha()
     if punct in ("؛", ";"):
         before = len(text[start:pos].split())
-        after = len(re.split(r"[.!?؟؛;…]", text[match.end():], maxsplit=1)[0].split())
+        # counted to the next comma too: "الليبي؛ حليف موسكو، يثير" is one sentence
+        after = len(re.split(r"[.!?؟؛;…،,]", text[match.end():], maxsplit=1)[0].split())
         return before < MIN_CLAUSE_WORDS or after < MIN_CLAUSE_WORDS
     if punct != ".":
         return False
