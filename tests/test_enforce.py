@@ -19,6 +19,11 @@ def enforcer() -> GlossaryEnforcer:
     return GlossaryEnforcer(load_glossary([SHIPPED_GLOSSARY_DIR]))
 
 
+@pytest.fixture(scope="module")
+def english(enforcer: GlossaryEnforcer) -> GlossaryEnforcer:
+    return GlossaryEnforcer(enforcer.glossary, method="english")
+
+
 @pytest.mark.parametrize(
     ("source", "model_input"),
     [
@@ -35,8 +40,49 @@ def enforcer() -> GlossaryEnforcer:
         ("طرابلسي قال", "طرابلسي قال"),
     ],
 )
-def test_code_switching(enforcer: GlossaryEnforcer, source: str, model_input: str) -> None:
+def test_code_switching(english: GlossaryEnforcer, source: str, model_input: str) -> None:
+    assert english.prepare(source)[0] == model_input
+
+
+@pytest.mark.parametrize(
+    ("source", "model_input"),
+    [
+        ("وقال سيرغي لافروف إن", "وقال QX إن"),
+        ("لافروف وسيرغي لافروف", "QX و JZ"),
+        ("دعوة للمشير خليفة حفتر", "دعوة ل QX"),  # adjacent terms travel as one placeholder
+        ("وصل وبطرابلس", "وصل و ب QX"),
+        ("من عملية “إيريني” الأوروبية", "من QX الأوروبية"),
+        ("رمز QX في موسكو", "رمز QX في JZ"),  # a token already in the text is not used
+        ("طرابلسي قال", "طرابلسي قال"),
+    ],
+)
+def test_placeholders(enforcer: GlossaryEnforcer, source: str, model_input: str) -> None:
     assert enforcer.prepare(source)[0] == model_input
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "english", "flags"),
+    [
+        ("قال سيرغي لافروف", "QX said.", "Sergey Lavrov said.", [(True, False)]),
+        ("قال سيرغي لافروف", "QXX said.", "Sergey Lavrov said.", [(False, True)]),
+        ("قال سيرغي لافروف", "He said.", "He said.", [(False, False)]),
+        ("دعوة للمشير خليفة حفتر", "an invitation to QX", "an invitation to Field Marshal Khalifa Haftar",
+         [(True, False), (True, False)]),
+        ("قصف الجيش الوطني الليبي مصراتة", "QX shelled JZ.", "The Libyan National Army shelled Misrata.",
+         [(True, False), (True, False)]),
+        ("قال السراج", "QX said", "Al-Sarraj said", [(True, False)]),
+    ],
+)
+def test_placeholder_restore(enforcer: GlossaryEnforcer, source: str, output: str, english: str,
+                             flags: list[tuple[bool, bool]]) -> None:
+    text, results = _finish(enforcer, source, output)
+    assert text == english
+    assert [(r.found, r.repaired) for r in results] == flags
+
+
+def test_unknown_method_is_refused(enforcer: GlossaryEnforcer) -> None:
+    with pytest.raises(ValueError, match="unknown enforcement method"):
+        GlossaryEnforcer(enforcer.glossary, method="magic")
 
 
 def _finish(enforcer: GlossaryEnforcer, source: str, output: str) -> tuple[str, list[TermResult]]:
@@ -126,7 +172,7 @@ def test_pipeline_with_fake_engine(enforcer: GlossaryEnforcer) -> None:
     results = translate_paragraphs(paragraphs, engine, enforcer)
     terms = [t for r in results for t in r.terms]
     assert len(terms) > 60 and all(t.ok for t in terms)
-    assert any("Sergey Lavrov" in s for s in engine.sentences)
+    assert any(" QX " in s for s in engine.sentences)
     assert not any("سيرغي" in s for s in engine.sentences)
     assert "Mevlüt Çavuşoğlu" in results[4].text
 
@@ -136,7 +182,9 @@ def test_enforcer_from_settings_uses_project_glossary(tmp_path: Path) -> None:
     assert enforcer_from_settings(settings).prepare("عقيلة صالح")[0] == "عقيلة صالح"
     add_entry(project_glossary_path(tmp_path), "عقيلة صالح", "Aguila Saleh", "person")
     project = enforcer_from_settings(settings, tmp_path)
-    assert project.prepare("وعقيلة صالح")[0] == "و Aguila Saleh"
+    model_input, plan = project.prepare("وعقيلة صالح")
+    assert model_input == "و QX"
+    assert project.finish(plan, "and QX")[0] == "and Aguila Saleh"
     assert project.fingerprint == project.glossary.fingerprint != enforcer_from_settings(settings).fingerprint
 
 
@@ -152,7 +200,7 @@ def test_translate_command_enforces(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     article.write_text("قلق روسي\n\nوقال لافروف إن موسكو قلقة.\n", encoding="utf-8")
     assert main(["translate", str(article)]) == 0
     assert "Lavrov" in capsys.readouterr().out
-    assert engine.sentences[-1] == "وقال Lavrov إن Moscow قلقة."
+    assert engine.sentences[-1] == "وقال QX إن JZ قلقة."
 
 
 # --- with the real demo model --------------------------------------------------------------
@@ -181,7 +229,7 @@ def test_demo_model_end_to_end(enforcer: GlossaryEnforcer, demo_engine) -> None:
     enforced = translate_paragraphs(sources, demo_engine, enforcer)
     raw_ok = sum(r.enforced for s, p in zip(sources, raw) for r in verify_terms(enforcer.glossary, s, p.text))
     terms = [t for p in enforced for t in p.terms]
-    assert len(terms) == 10
+    assert len(terms) == 9
     assert all(t.ok for t in terms), [(t.english, p.text) for p in enforced for t in p.terms if not t.ok]
     assert raw_ok < len(terms)  # the model does not know these names by itself
     assert "Sergey Lavrov" in enforced[0].text and "Khalifa Haftar" in enforced[1].text
@@ -204,3 +252,10 @@ def test_bad_glossary_is_one_clear_line_per_problem(tmp_path: Path, monkeypatch:
         f"translator: error: {bad}:1:7: source 'Tripoli' is not Arabic script",
         f"translator: error: {bad}:4:3: missing field 'type'",
     ]
+
+
+def test_repair_when_output_is_shorter_than_the_name(enforcer: GlossaryEnforcer) -> None:
+    text, [result] = _finish(enforcer, "قال فايز السراج", "Sarraj")
+    assert (text, result.found, result.repaired) == ("Sarraj", False, False)  # too little of the full name
+    text, [result] = _finish(enforcer, "قال فايز السراج", "Fayz")
+    assert result.missing and text == "Fayz"

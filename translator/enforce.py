@@ -77,6 +77,7 @@ class Plan:
     source: str
     model_input: str
     matches: list[Match] = field(default_factory=list)
+    groups: list["_Group"] = field(default_factory=list)
 
 
 def takes_article(entry: GlossaryEntry) -> bool:
@@ -116,17 +117,36 @@ def _kept_clitic(prefix: str) -> str:
     return " ".join(prefix)
 
 
+#: Placeholder tokens: rare letter pairs a model copies like an acronym and that never occur in
+#: the output by chance. Letters may come out doubled ("QXX"), which is still recognised.
+PLACEHOLDERS = ("QX", "JZ", "VQ", "XJ", "ZV", "QJ", "XZ", "JV", "ZQ", "VX", "QZ", "JX", "VZ", "XQ", "ZJ", "QV", "XV", "JQ", "ZX", "VJ")
+#: Enforcement methods: the term's English in the source, or a placeholder restored afterwards.
+METHODS = ("english", "placeholder")
+
+
+@dataclass
+class _Group:
+    """Matches that travel as one placeholder (a title and the name right after it)."""
+
+    token: str
+    indices: list[int]
+    english: str
+
+
 class GlossaryEnforcer:
     """The `translator.pipeline.Enforcer` for a glossary."""
 
-    def __init__(self, glossary: Glossary, code_switching: bool = True, repair: bool = True) -> None:
+    def __init__(self, glossary: Glossary, method: str = "placeholder", repair: bool = True) -> None:
         """Args:
             glossary: the merged glossary.
-            code_switching: replace source terms by their English before the model.
+            method: "placeholder" (terms become QX, ZQ … in the model input and the glossary English
+                replaces them afterwards) or "english" (the English itself goes into the source).
             repair: fix garbled renderings and missing articles after the model.
         """
+        if method not in METHODS:
+            raise ValueError(f"unknown enforcement method {method!r} (expected one of {', '.join(METHODS)})")
         self.glossary = glossary
-        self.code_switching = code_switching
+        self.method = method
         self.repair = repair
 
     @property
@@ -137,12 +157,62 @@ class GlossaryEnforcer:
     def prepare(self, sentence: str) -> tuple[str, Plan]:
         """Return the model input for `sentence` and the plan `finish()` needs."""
         matches = self.glossary.match(sentence)
-        model_input = code_switch(sentence, matches) if self.code_switching and matches else sentence
-        return model_input, Plan(sentence, model_input, matches)
+        if not matches:
+            return sentence, Plan(sentence, sentence, matches)
+        if self.method == "english":
+            model_input = code_switch(sentence, matches)
+            return model_input, Plan(sentence, model_input, matches)
+        groups = _groups(sentence, matches)
+        parts: list[str] = []
+        pos = 0
+        for group in groups:
+            first, last = matches[group.indices[0]], matches[group.indices[-1]]
+            parts.append(sentence[pos:first.word_start])
+            clitic = _kept_clitic(first.prefix)
+            parts.append(f"{clitic} {group.token}" if clitic else group.token)
+            pos = last.end
+        parts.append(sentence[pos:])
+        model_input = "".join(parts)
+        return model_input, Plan(sentence, model_input, matches, groups)
 
     def finish(self, plan: Plan, output: str) -> tuple[str, list[TermResult]]:
         """Verify (and repair) the terms of `plan` in the model's `output`."""
-        return enforce_terms(plan.matches, output, repair=self.repair)
+        if not plan.groups:
+            return enforce_terms(plan.matches, output, repair=self.repair)
+        tolerant: set[int] = set()
+        for group in plan.groups:
+            exact = re.compile(rf"(?<![A-Za-z]){group.token}(?![A-Za-z])")
+            loose = re.compile(rf"(?<![A-Za-z]){group.token[0]}+{group.token[1]}+(?![A-Za-z])", re.IGNORECASE)
+            restored, count = exact.subn(lambda _m, g=group: g.english, output)
+            if not count:
+                restored, count = loose.subn(lambda _m, g=group: g.english, output)
+                if count:
+                    tolerant.update(group.indices)
+            output = restored
+        text, results = enforce_terms(plan.matches, output, repair=self.repair)
+        for i in tolerant:
+            if results[i].found:
+                results[i].found, results[i].repaired = False, True
+        return text, results
+
+
+def _groups(sentence: str, matches: list[Match]) -> list[_Group]:
+    free = [t for t in PLACEHOLDERS if t.lower() not in sentence.lower()]
+    groups: list[_Group] = []
+    for i, m in enumerate(matches):
+        previous = matches[i - 1] if i else None
+        # A title right before a name travels with it ("المشير خليفة حفتر" → one token); other
+        # neighbours stay apart (subject and object: "قصف الجيش الليبي مصراتة").
+        if (groups and previous is not None and previous.entry.type == "term" and m.entry.type == "person"
+                and not m.prefix and not sentence[previous.end:m.word_start].strip()):
+            groups[-1].indices.append(i)
+            groups[-1].english += " " + m.entry.en
+            continue
+        if len(groups) >= len(free):  # more terms than tokens: the rest keep their English
+            groups.append(_Group(m.entry.en, [i], m.entry.en))
+            continue
+        groups.append(_Group(free[len(groups)], [i], m.entry.en))
+    return [g for g in groups if g.token in PLACEHOLDERS]
 
 
 def enforcer_from_settings(settings: object, folder: Path | str | None = None) -> GlossaryEnforcer:
@@ -209,39 +279,37 @@ def _orig(offsets: list[int], start: int, end: int) -> tuple[int, int]:
     return offsets[start], o_end
 
 
+_OUT_WORD = re.compile(r"[^\W_](?:[\w'-]*[^\W_])?")
+
+
 def _fuzzy(folded: str, entry: GlossaryEntry, claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """Span (in folded text) of a garbled rendering of the entry's English, if convincing."""
+    """Span (in folded text) of a garbled rendering of the entry's English, if convincing.
+
+    Scores every run of whole words of about the name's length (one word fewer to two more)
+    against each English form with rapidfuzz's ratio, outside spans other terms own.
+    """
     from rapidfuzz import fuzz
 
-    masked = list(folded)
-    for s, e in claimed:
-        masked[s:e] = "\x00" * (e - s)
-    hay = "".join(masked)
+    words = [(m.start(), m.end()) for m in _OUT_WORD.finditer(folded)
+             if not any(m.start() < e and s < m.end() for s, e in claimed)]
     best: tuple[float, int, int] | None = None
     for form in entry.english_forms:
         needle = _fold(form)
-        if len(needle) < 3 or len(hay) < 2:
+        if len(needle) < 3:
             continue
-        al = fuzz.partial_ratio_alignment(needle, hay, score_cutoff=_MIN_REPAIR_SCORE)
-        if al is None:
-            continue
-        s, e = al.dest_start, al.dest_end
-        if len(needle) > len(hay):  # rapidfuzz swaps roles when the needle is the longer text
-            s, e = al.src_start, al.src_end
-        while s > 0 and (_is_word_char(hay[s - 1]) or hay[s - 1] in "-'"):
-            s -= 1
-        while e < len(hay) and _is_word_char(hay[e]):
-            e += 1
-        while s < e and not _is_word_char(hay[s]):
-            s += 1
-        while e > s and not _is_word_char(hay[e - 1]):
-            e -= 1
-        span = hay[s:e]
-        if not span or "\x00" in span or len(span) > 2 * len(needle) + 2:
-            continue
-        score = fuzz.ratio(needle, span)
-        if score >= _MIN_REPAIR_SCORE and (best is None or score > best[0]):
-            best = (score, s, e)
+        n = len(needle.split())
+        for i in range(len(words)):
+            for length in range(max(1, n - 1), n + 3):
+                j = i + length - 1
+                if j >= len(words):
+                    break
+                s, e = words[i][0], words[j][1]
+                if any(s < ce and cs < e for cs, ce in claimed):
+                    break
+                score = fuzz.ratio(needle, folded[s:e], score_cutoff=_MIN_REPAIR_SCORE)
+                # prefer the higher score, then the shorter span
+                if score and (best is None or score > best[0] or (score == best[0] and e - s < best[2] - best[1])):
+                    best = (score, s, e)
     return (best[1], best[2]) if best else None
 
 
