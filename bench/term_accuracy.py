@@ -100,8 +100,9 @@ def flores_set(limit_plain: int) -> TestSet:
     return TestSet("flores", ar, list(en))
 
 
-def run(engine, enforcer: GlossaryEnforcer, tset: TestSet, limit_plain: int | None = None) -> None:  # type: ignore[no-untyped-def]
-    glossary = enforcer.glossary
+def run(engine, enforcers: dict[str, GlossaryEnforcer], tset: TestSet, limit_plain: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Translate `tset` raw and through each enforcer; store the figures in `tset.results`."""
+    glossary = next(iter(enforcers.values())).glossary
     has_terms = [bool(glossary.match(s)) for s in tset.sources]
     if limit_plain is not None:  # keep every sentence with terms, and some without
         keep, plain = [], 0
@@ -114,43 +115,51 @@ def run(engine, enforcer: GlossaryEnforcer, tset: TestSet, limit_plain: int | No
         has_terms = [has_terms[i] for i in keep]
     t0 = time.perf_counter()
     raw = [p.text for p in translate_paragraphs(tset.sources, engine)]
-    t1 = time.perf_counter()
-    enforced_results = translate_paragraphs(tset.sources, engine, enforcer)
-    t2 = time.perf_counter()
-    enforced = [p.text for p in enforced_results]
+    raw_seconds = time.perf_counter() - t0
     raw_terms = [r for s, o in zip(tset.sources, raw) for r in verify_terms(glossary, s, o)]
-    enf_terms = [t for p in enforced_results for t in p.terms]
-    n_terms = len(enf_terms)
+    plain = [i for i, t in enumerate(has_terms) if not t]
+    termed = [i for i, t in enumerate(has_terms) if t]
     res: dict[str, object] = {
         "sentences": len(tset.sources),
-        "with_terms": sum(has_terms),
-        "terms": n_terms,
+        "with_terms": len(termed),
+        "terms": len(raw_terms),
         "raw_accuracy": _pct(sum(r.enforced for r in raw_terms), len(raw_terms)),
-        "enforced_accuracy": _pct(sum(t.enforced for t in enf_terms), n_terms),
-        "copied": sum(t.found for t in enf_terms),
-        "repaired": sum(t.repaired for t in enf_terms),
-        "missing": [f"{t.source} → {t.english}" for t in enf_terms if t.missing],
-        "seconds_raw": round(t1 - t0, 2),
-        "seconds_enforced": round(t2 - t1, 2),
+        "seconds_raw": round(raw_seconds, 2),
+        "plain_sentences": len(plain),
     }
-    plain = [i for i, t in enumerate(has_terms) if not t]
-    res["plain_sentences"] = len(plain)
-    res["plain_unchanged"] = sum(raw[i] == enforced[i] for i in plain)
+    chrf = CHRF()
     refs = [tset.references[i] for i in plain]
-    if plain and all(r is not None for r in refs):
-        chrf = CHRF()
+    has_refs = bool(plain) and all(r is not None for r in refs)
+    if has_refs:
         res["plain_chrf_raw"] = round(chrf.corpus_score([raw[i] for i in plain], [refs]).score, 2)
-        res["plain_chrf_enforced"] = round(chrf.corpus_score([enforced[i] for i in plain], [refs]).score, 2)
-    termed = [i for i, t in enumerate(has_terms) if t]
     refs_t = [tset.references[i] for i in termed]
-    if termed and all(r is not None for r in refs_t):
-        chrf = CHRF()
+    has_refs_t = bool(termed) and all(r is not None for r in refs_t)
+    if has_refs_t:
         res["terms_chrf_raw"] = round(chrf.corpus_score([raw[i] for i in termed], [refs_t]).score, 2)
-        res["terms_chrf_enforced"] = round(chrf.corpus_score([enforced[i] for i in termed], [refs_t]).score, 2)
-    res["examples"] = [
-        {"source": tset.sources[i], "raw": raw[i], "enforced": enforced[i], "reference": tset.references[i]}
-        for i in termed[:3]
-    ]
+    for name, enforcer in enforcers.items():
+        t1 = time.perf_counter()
+        enforced_results = translate_paragraphs(tset.sources, engine, enforcer)
+        seconds = time.perf_counter() - t1
+        enforced = [p.text for p in enforced_results]
+        terms = [t for p in enforced_results for t in p.terms]
+        m: dict[str, object] = {
+            "accuracy": _pct(sum(t.enforced for t in terms), len(terms)),
+            "copied": sum(t.found for t in terms),
+            "repaired": sum(t.repaired for t in terms),
+            "missing": [f"{t.source} → {t.english}" for t in terms if t.missing],
+            "seconds": round(seconds, 2),
+            "plain_unchanged": sum(raw[i] == enforced[i] for i in plain),
+        }
+        if has_refs:
+            m["plain_chrf"] = round(chrf.corpus_score([enforced[i] for i in plain], [refs]).score, 2)
+        if has_refs_t:
+            m["terms_chrf"] = round(chrf.corpus_score([enforced[i] for i in termed], [refs_t]).score, 2)
+        m["examples"] = [
+            {"source": tset.sources[i], "model_input": enforcer.prepare(tset.sources[i])[0], "raw": raw[i],
+             "enforced": enforced[i], "reference": tset.references[i]}
+            for i in termed[:3]
+        ]
+        res[name] = m
     tset.results = res
 
 
@@ -163,39 +172,53 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=DEMO_MODEL_PATH, help="Argos package (.argosmodel)")
     parser.add_argument("--templates", type=int, default=300, help="template sentences per template set")
     parser.add_argument("--flores-plain", type=int, default=300, help="FLORES sentences without terms to keep")
+    parser.add_argument("--methods", nargs="+", default=["english", "placeholder"], choices=["english", "placeholder"],
+                        help="enforcement methods to compare (the last one is the product default)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "term_accuracy.json")
     args = parser.parse_args()
     if not args.model.exists():
         raise SystemExit(f"model not found: {args.model} (build it with scripts/build_test_model.py)")
 
     glossary = load_glossary([SHIPPED_GLOSSARY_DIR])
-    enforcer = GlossaryEnforcer(glossary)
+    enforcers = {method: GlossaryEnforcer(glossary, method=method) for method in args.methods}
     with tempfile.TemporaryDirectory() as home:
         engine = load_engine(args.model, Path(home))
         sets = [seed_set(), *template_sets(glossary, args.templates)]
         for tset in sets:
-            run(engine, enforcer, tset)
+            run(engine, enforcers, tset)
         if FLORES.exists():
             flores = flores_set(args.flores_plain)
-            run(engine, enforcer, flores, limit_plain=args.flores_plain)
+            run(engine, enforcers, flores, limit_plain=args.flores_plain)
             sets.append(flores)
     print(f"model {engine.label}; glossary {len(glossary)} entries, fingerprint {glossary.fingerprint}")
-    header = f"{'set':<22}{'sents':>6}{'terms':>7}{'raw acc':>9}{'enforced':>10}{'copied':>8}{'repaired':>9}"
-    header += f"{'no-term':>9}{'chrF raw':>10}{'chrF enf':>10}"
-    print(header)
+    print("term accuracy = matched source terms whose glossary English (or an accepted alternative) is in the output")
+    acc = lambda v: "–" if v is None else f"{v:.1f}%"  # noqa: E731
+    print(f"{'set':<22}{'sents':>6}{'terms':>6}{'raw':>8}" + "".join(f"{m:>13}" for m in args.methods)
+          + f"{'  copied/repaired (' + args.methods[-1] + ')':>30}")
     for t in sets:
         r = t.results
-        acc = lambda v: "–" if v is None else f"{v:.1f}%"  # noqa: E731
-        print(f"{t.name:<22}{r['sentences']:>6}{r['terms']:>7}{acc(r['raw_accuracy']):>9}{acc(r['enforced_accuracy']):>10}"
-              f"{r['copied']:>8}{r['repaired']:>9}{r['plain_sentences']:>9}"
-              f"{r.get('plain_chrf_raw', '–')!s:>10}{r.get('plain_chrf_enforced', '–')!s:>10}")
+        last = r[args.methods[-1]]
+        print(f"{t.name:<22}{r['sentences']:>6}{r['terms']:>6}{acc(r['raw_accuracy']):>8}"
+              + "".join(f"{acc(r[m]['accuracy']):>13}" for m in args.methods)
+              + f"{str(last['copied']) + '/' + str(last['repaired']):>30}")
+    print()
+    print("chrF on sentences with NO glossary term (raw vs enforced; seeds have no reference: identical outputs)")
+    for t in sets:
+        r = t.results
+        for m in args.methods:
+            same = f"{r[m]['plain_unchanged']}/{r['plain_sentences']} identical"
+            chrf = f"chrF {r['plain_chrf_raw']} → {r[m]['plain_chrf']}, " if "plain_chrf_raw" in r else ""
+            print(f"  {t.name:<22}{m:<12}{chrf}{same}")
+    print()
+    print("chrF on sentences WITH terms (raw → enforced)")
     for t in sets:
         r = t.results
         if "terms_chrf_raw" in r:
-            print(f"{t.name}: chrF on sentences with terms {r['terms_chrf_raw']} raw → {r['terms_chrf_enforced']} enforced")
-        print(f"{t.name}: no-term sentences with identical output raw vs enforced: {r['plain_unchanged']}/{r['plain_sentences']}")
-        if r["missing"]:
-            print(f"{t.name}: still missing after enforcement: {', '.join(r['missing'][:10])}")
+            print(f"  {t.name:<22}" + ", ".join(f"{m} {r['terms_chrf_raw']} → {r[m]['terms_chrf']}" for m in args.methods))
+    for t in sets:
+        missing = t.results[args.methods[-1]]["missing"]
+        if missing:
+            print(f"{t.name}: {len(missing)} still missing ({args.methods[-1]}), e.g. {', '.join(missing[:6])}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({t.name: t.results for t in sets}, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"details: {args.out}")
