@@ -1,17 +1,19 @@
 """Provides glossary enforcement around the model: source code-switching, then verify and repair.
 
-Method (see docs/glossary.md for the measurements behind it):
+Method (measurements in docs/glossary.md, bench/term_accuracy.py):
 
-1. `prepare()` finds glossary terms in the Arabic sentence and replaces each one, in the source,
-   by its preferred English (code-switching, Song et al. 2019). A leading conjunction or
-   preposition clitic stays as its own word ("وسيرغي لافروف" → "و Sergey Lavrov", "للمشير" →
-   "ل Field Marshal", "وبطرابلس" → "و ب Tripoli"); the article ال is dropped. Models copy such Latin spans, so the name
-   comes out spelled as the glossary wants.
-2. `finish()` checks that every term's English (preferred or an accepted alternative, ignoring
-   case and diacritics) is in the output. A near miss (a garbled copy) is found with rapidfuzz
-   and replaced by the preferred form; a term still missing is reported, never hidden. Names of
-   institutions get "the" when the model left it out, and a name opening the sentence gets a
-   capital ("Al-Sarraj").
+1. `prepare()` finds glossary terms in the Arabic sentence and replaces each one in the source
+   (code-switching, Song et al. 2019). Default ("placeholder"): by a rare letter pair the model
+   copies like an acronym (QX, JZ …; a title and the name after it share one); method "english":
+   by the preferred English itself. A leading conjunction or preposition clitic stays as its own
+   word ("وسيرغي لافروف" → "و QX" or "و Sergey Lavrov"; "وبطرابلس" → "و ب QX"); the article ال
+   is dropped.
+2. `finish()` puts the glossary English in place of each placeholder (also when the model
+   doubled a letter, "QXX"), then checks that every term's English (preferred or an accepted
+   alternative, ignoring case and diacritics) is in the output. A near miss (a garbled copy) is
+   found with rapidfuzz and replaced by the preferred form; a term still missing is reported,
+   never hidden. Names of institutions get "the" when the output has none, and a name opening
+   the sentence gets a capital ("Al-Sarraj").
 """
 
 from __future__ import annotations
@@ -215,13 +217,14 @@ def _groups(sentence: str, matches: list[Match]) -> list[_Group]:
     return [g for g in groups if g.token in PLACEHOLDERS]
 
 
-def enforcer_from_settings(settings: object, folder: Path | str | None = None) -> GlossaryEnforcer:
+def enforcer_from_settings(settings: object, folder: Path | str | None = None,
+                           method: str = "placeholder") -> GlossaryEnforcer:
     """The enforcer for the configured glossaries plus the project glossary of `folder`.
 
     Raises:
         GlossaryError: a glossary file is invalid (every problem listed).
     """
-    return GlossaryEnforcer(load_for_folder(settings, folder))
+    return GlossaryEnforcer(load_for_folder(settings, folder), method=method)
 
 
 def verify_terms(glossary: Glossary, source: str, english: str) -> list[TermResult]:
