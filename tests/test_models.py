@@ -393,3 +393,15 @@ def test_ensure_without_network_or_demo_file_is_one_line(home: Path, monkeypatch
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[-1].startswith("translator: error: cannot fetch the package index")
     assert "bundled demo model" in lines[-1] and lines[-1].endswith(INSTALL_FROM_FILE_HINT)
+
+
+def test_index_mirror_on_disk_with_relative_links(settings: Settings, tmp_path: Path) -> None:
+    """A mirrored index on a share or USB stick (file:// URL, links relative to it) works offline."""
+    mirror = tmp_path / "mirror"
+    (mirror / "packages").mkdir(parents=True)
+    (mirror / "packages" / "ar_en.argosmodel").write_bytes(package_bytes(top="translate-ar_en-2_0"))
+    entry = dict(GOOD_META, package_version="2.0", links=["packages/ar_en.argosmodel"])
+    (mirror / "index.json").write_text(json.dumps([entry]), encoding="utf-8")
+    info = models.install_from_index(settings.with_(package_index=(mirror / "index.json").as_uri()))
+    assert info.name == "translate-ar_en-2_0"
+    assert leftovers(settings) == ["translate-ar_en-2_0"]
