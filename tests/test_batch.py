@@ -276,3 +276,46 @@ def test_cli_batch_exit_codes_summary_and_report(tmp_path: Path, monkeypatch: py
     assert data["summary"]["from_memory"] == 8  # the desk/batch memory served the second run
     assert cli.main(["batch", str(tmp_path / "nowhere")]) == 1
     assert "is not a folder" in capsys.readouterr().err
+
+
+# -- the real engine (demo model, real CTranslate2 inference) ---------------------------------
+
+def test_cli_batch_with_the_demo_model(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    import translator.models
+    from translator import cli
+    from translator.config import Settings
+    from translator.engine import ArgosEngine
+    from translator.models import install_package_file
+
+    install_package_file(Settings(home=home), request.getfixturevalue("demo_model_file"))
+    seen: list[str] = []
+    real = translator.models.load_engine
+
+    class Recording(ArgosEngine):
+        def translate(self, sentences):  # type: ignore[no-untyped-def]
+            seen.extend(sentences)
+            return super().translate(sentences)
+
+    monkeypatch.setattr(translator.models, "load_engine", lambda s: Recording(real(s).info.path, s))
+    src = tmp_path / "articles"
+    src.mkdir()
+    for seed in SEEDS.glob("*.ar.txt"):
+        shutil.copy(seed, src / seed.name)
+    assert cli.main(["batch", str(src), "--quiet"]) == 0
+    data = report_of(src / "english")
+    assert data["manifest"]["demo_model"] is True and data["summary"]["translated"] == 2
+    assert sum(f["terms_found"] for f in data["files"]) > 0
+    assert sum(f["terms_enforced"] for f in data["files"]) > 0
+    text = (src / "english" / "turkey-russia-libya-syria.en.md").read_text(encoding="utf-8")
+    assert text.startswith("# ") and sum(c.isascii() and c.isalpha() for c in text) > 500
+    assert seen
+    seen.clear()
+    capsys.readouterr()
+    # Another output folder: everything comes from the project memory, no model call.
+    assert cli.main(["batch", str(src), "-o", str(tmp_path / "again"), "--quiet"]) == 0
+    assert seen == []
+    assert report_of(tmp_path / "again")["summary"]["from_memory"] == data["summary"]["paragraphs"]
+    assert (tmp_path / "again" / "turkey-russia-libya-syria.en.md").read_text(encoding="utf-8") == text
