@@ -133,11 +133,11 @@ def _print_summary(console: Any, report: Any) -> None:
     from rich.table import Table
 
     table = Table(title="batch summary", title_justify="left")
-    table.add_column("file", no_wrap=True, overflow="fold")
+    table.add_column("file", overflow="fold")
     table.add_column("status", no_wrap=True)
     for name in ("paragraphs", "memory", "terms", "QA"):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("reason", overflow="fold")
+    table.add_column("reason", overflow="fold", min_width=20)
     for f in report.files:
         status = {"ok": "[green]ok[/]", "failed": "[red]failed[/]"}.get(f.status, f.status)
         if f.resumed:
