@@ -260,6 +260,7 @@ def test_cli_batch_exit_codes_summary_and_report(tmp_path: Path, monkeypatch: py
 
     engine = FakeEngine()
     monkeypatch.setattr(models, "load_engine", lambda settings: engine)
+    monkeypatch.setenv("COLUMNS", "200")  # the summary table folds long names in narrow terminals
     make_articles(tmp_path / "in", 2)
     assert cli.main(["batch", str(tmp_path / "in"), "--quiet"]) == 0
     captured = capsys.readouterr()
