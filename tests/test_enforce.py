@@ -259,3 +259,11 @@ def test_repair_when_output_is_shorter_than_the_name(enforcer: GlossaryEnforcer)
     assert (text, result.found, result.repaired) == ("Sarraj", False, False)  # too little of the full name
     text, [result] = _finish(enforcer, "قال فايز السراج", "Fayz")
     assert result.missing and text == "Fayz"
+
+
+def test_best_repair_wins_over_a_short_name(english: GlossaryEnforcer) -> None:
+    # "Rece" looks like Greece, but it belongs to the garbled Erdoğan, which scores higher.
+    text, results = _finish(english, "التقى تشاووش أوغلو برجب طيب أردوغان في اليونان",
+                            "Çavuşoğlu met Recep Tayyipp Erdogn in Grece")
+    assert text == "Çavuşoğlu met Recep Tayyip Erdoğan in Greece"
+    assert [r.enforced for r in results] == [True, True, True]

@@ -285,8 +285,8 @@ def _orig(offsets: list[int], start: int, end: int) -> tuple[int, int]:
 _OUT_WORD = re.compile(r"[^\W_](?:[\w'-]*[^\W_])?")
 
 
-def _fuzzy(folded: str, entry: GlossaryEntry, claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """Span (in folded text) of a garbled rendering of the entry's English, if convincing.
+def _fuzzy(folded: str, entry: GlossaryEntry, claimed: list[tuple[int, int]]) -> tuple[float, int, int] | None:
+    """(score, start, end) in folded text of a garbled rendering of the entry's English, if convincing.
 
     Scores every run of whole words of about the name's length (one word fewer to two more)
     against each English form with rapidfuzz's ratio, outside spans other terms own.
@@ -300,6 +300,7 @@ def _fuzzy(folded: str, entry: GlossaryEntry, claimed: list[tuple[int, int]]) ->
         needle = _fold(form)
         if len(needle) < 3:
             continue
+        cutoff = _MIN_REPAIR_SCORE if len(needle) >= 6 else 80.0  # short names need a closer match
         n = len(needle.split())
         for i in range(len(words)):
             for length in range(max(1, n - 1), n + 3):
@@ -309,11 +310,11 @@ def _fuzzy(folded: str, entry: GlossaryEntry, claimed: list[tuple[int, int]]) ->
                 s, e = words[i][0], words[j][1]
                 if any(s < ce and cs < e for cs, ce in claimed):
                     break
-                score = fuzz.ratio(needle, folded[s:e], score_cutoff=_MIN_REPAIR_SCORE)
+                score = fuzz.ratio(needle, folded[s:e], score_cutoff=cutoff)
                 # prefer the higher score, then the shorter span
                 if score and (best is None or score > best[0] or (score == best[0] and e - s < best[2] - best[1])):
                     best = (score, s, e)
-    return (best[1], best[2]) if best else None
+    return best
 
 
 def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tuple[str, list[TermResult]]:
@@ -345,14 +346,17 @@ def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tup
                 results[i].found = True
                 break
     if repair:
-        for i in order:
-            if results[i].found:
-                continue
-            span = _fuzzy(folded, results[i].entry, claimed)
-            if span:
-                spans[i] = span
-                claimed.append(span)
-                results[i].repaired = True
+        # The most convincing repair first, so a short name cannot take part of a garbled longer one.
+        waiting = [i for i in order if not results[i].found]
+        while waiting:
+            scored = [(best, i) for i in waiting if (best := _fuzzy(folded, results[i].entry, claimed))]
+            if not scored:
+                break
+            (_, s, e), i = max(scored, key=lambda item: item[0][0])
+            spans[i] = (s, e)
+            claimed.append((s, e))
+            results[i].repaired = True
+            waiting.remove(i)
     # Map spans to the original output and decide replacements.
     edits: list[tuple[int, int, str, int]] = []  # start, end, new text, result index
     for i, (s, e) in spans.items():
