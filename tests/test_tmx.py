@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 import pytest
 from translate.storage import tmx as tt_tmx
 
+from tests.conftest import SEEDS
+from translator.document import read_article
 from translator.errors import InputError
 from translator.memory import TranslationMemory
 from translator.tmx import XML_LANG, TmxUnit, clean_segment, read_tmx, render_tmx, write_tmx
@@ -122,3 +126,40 @@ def test_export_with_machine_entries_prefers_reviewed(tmp_path: Path) -> None:
         memory.add_machine("نص آخر", "machine 2", "m")
         assert memory.export_tmx(tmp_path / "all.tmx", include_machine=True) == 2
     assert {u.target for u in read_tmx(tmp_path / "all.tmx")} == {"reviewed", "machine 2"}
+
+
+OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
+OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<omegat><project version="1.0">
+<source_dir>__DEFAULT__</source_dir><target_dir>__DEFAULT__</target_dir><tm_dir>__DEFAULT__</tm_dir>
+<glossary_dir>__DEFAULT__</glossary_dir><glossary_file>__DEFAULT__</glossary_file>
+<dictionary_dir>__DEFAULT__</dictionary_dir><source_lang>AR</source_lang><target_lang>EN</target_lang>
+<source_tok>org.omegat.tokenizer.LuceneArabicTokenizer</source_tok>
+<target_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</target_tok>
+<sentence_seg>false</sentence_seg><support_default_translations>true</support_default_translations>
+<remove_tags>false</remove_tags></project></omegat>
+"""
+
+
+@pytest.mark.skipif(not OMEGAT_JAR.is_file() or not shutil.which("java"),
+                    reason="OmegaT 3.6 not installed (apt-get install omegat)")
+def test_omegat_inserts_our_tmx_units(tmp_path: Path) -> None:
+    """The real CAT tool: OmegaT 3.6 headless fills targets from our TMX in tm/auto."""
+    project = tmp_path / "project"
+    for sub in ("source", "target", "tm/auto", "glossary", "omegat"):
+        (project / sub).mkdir(parents=True)
+    (project / "omegat.project").write_text(OMEGAT_PROJECT, encoding="utf-8")
+    paragraphs = [p.text.strip() for p in read_article(SEEDS / "turkey-russia-libya-syria.ar.txt").translatable]
+    (project / "source" / "article.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    with TranslationMemory.for_folder(tmp_path / "memory") as memory:
+        for i, text in enumerate(paragraphs[:5]):  # stored with a bidi mark and trailing spaces
+            memory.add_reviewed(f"\u200f{text}  ", f"Reviewed {i}: Erdoğan & <Lavrov>.")
+        memory.export_tmx(project / "tm" / "auto" / "reviewed.tmx")
+    subprocess.run(
+        ["java", "-Djava.awt.headless=true", "-jar", str(OMEGAT_JAR), str(project), "--mode=console-translate",
+         f"--config-dir={tmp_path / 'config'}", "--no-team", "--disable-project-locking"],
+        check=True, capture_output=True, timeout=240,
+    )
+    target = (project / "target" / "article.txt").read_text(encoding="utf-8").split("\n\n")
+    assert [t.strip() for t in target[:5]] == [f"Reviewed {i}: Erdoğan & <Lavrov>." for i in range(5)]
+    assert target[5].strip() == paragraphs[5]  # no unit: left as source
