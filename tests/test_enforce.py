@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translator.config import SHIPPED_GLOSSARY_DIR, Settings
-from translator.enforce import GlossaryEnforcer, TermResult, enforcer_from_settings, takes_article, verify_terms
+from translator.enforce import PLACEHOLDERS, GlossaryEnforcer, TermResult, enforcer_from_settings, takes_article, verify_terms
 from translator.glossary import add_entry, load_glossary, project_glossary_path
 from translator.pipeline import translate_paragraphs
 
@@ -267,3 +270,27 @@ def test_best_repair_wins_over_a_short_name(english: GlossaryEnforcer) -> None:
                             "Çavuşoğlu met Recep Tayyipp Erdogn in Grece")
     assert text == "Çavuşoğlu met Recep Tayyip Erdoğan in Greece"
     assert [r.enforced for r in results] == [True, True, True]
+
+
+_FILLER = ["قال", "إن", "في", "يوم", "الخميس", "،", ".", "مع", "وفد", "“", "”", "Reuters", "QXJ"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_echo_model_restores_every_term(enforcer: GlossaryEnforcer, data: st.DataObject) -> None:
+    """With a model that copies its input, every matched term ends up in the English, no placeholder left."""
+    entries = enforcer.glossary.active_entries
+    words = []
+    for _ in range(data.draw(st.integers(1, 12))):
+        if data.draw(st.booleans()):
+            entry = data.draw(st.sampled_from(entries))
+            words.append(data.draw(st.sampled_from(["", "و", "ب", "ل", "ف"])) + data.draw(st.sampled_from(entry.ar)))
+        else:
+            words.append(data.draw(st.sampled_from(_FILLER)))
+    sentence = " ".join(words)
+    model_input, plan = enforcer.prepare(sentence)
+    english, results = enforcer.finish(plan, model_input)
+    assert len(results) == len(enforcer.glossary.match(sentence))
+    assert all(r.found and not r.repaired for r in results), (sentence, model_input, english)
+    leftover = set(re.findall(r"\b[A-Z]{2}\b", english)) & set(PLACEHOLDERS)
+    assert not leftover, (sentence, english)
