@@ -36,7 +36,8 @@ def snap_desk(tmp_path: Path, folder: Path) -> Any:
 async def settle(pilot: Pilot[Any]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.6)  # scrolls after the last refresh; the side panel follows typing after 0.4 s
 
 
 class TestArticleList:

@@ -39,6 +39,8 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
             yield Button("Add term", id="term-add", variant="primary")
 
     def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = getattr(self.app, "options", None) is None or self.app.options.cursor_blink  # type: ignore[attr-defined]
         self.query_one("#term-english" if self.arabic and not self.english else "#term-arabic", Input).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -23,6 +23,10 @@ class FindScreen(ModalScreen[str | None]):
             yield Label("Find in Arabic or English (F3 finds the next one)")
             yield Input(self.query_text, id="find-input", placeholder="text to find")
 
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = getattr(self.app, "options", None) is None or self.app.options.cursor_blink  # type: ignore[attr-defined]
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
 

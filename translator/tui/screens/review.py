@@ -48,9 +48,10 @@ class ReviewScreen(Screen[None]):
     BINDINGS = [
         _b("alt+down,ctrl+down", "next", "Next ¶", key_display="alt+↓"),
         _b("alt+up,ctrl+up", "previous", "Prev ¶", key_display="alt+↑"),
-        _b("f2,ctrl+enter,alt+enter", "accept", "Accept", key_display="F2"),
+        # Enter accepts, as in OmegaT: a paragraph's English is one line, a newline would split it.
+        _b("enter,f2,ctrl+enter", "accept", "Accept", key_display="⏎/F2"),
         _b("ctrl+n", "next_unreviewed", "Next unreviewed", key_display="^n"),
-        _b("alt+r", "revert", "Revert to MT"),
+        _b("alt+r", "revert", "Revert to MT", show=False),
         _b("ctrl+r", "retranslate", "Retranslate", key_display="^r"),
         _b("ctrl+f", "find", "Find", key_display="^f"),
         _b("f3", "find_next", "Find next", show=False),
@@ -61,7 +62,7 @@ class ReviewScreen(Screen[None]):
         _b("alt+2", "use_suggestion(1)", "Insert memory match 2", show=False),
         _b("alt+3", "use_suggestion(2)", "Insert memory match 3", show=False),
         _b("ctrl+t", "toggle_arabic", "Arabic order", show=False),
-        _b("ctrl+s", "save", "Save", key_display="^s"),
+        _b("ctrl+s", "save", "Save now (autosave is on)", show=False),
         _b("escape", "back", "Articles", show=False),
         _b("f1", "help", "Help"),
     ]
@@ -194,11 +195,14 @@ class ReviewScreen(Screen[None]):
         editor.placeholder = self._placeholder(index)
         editor.border_title = f"English ¶{self._row(index).number} · {self.session.status(index).value}"  # type: ignore[union-attr]
         self._refresh_side()
-        self._row(index).scroll_visible(animate=False, top=False)
+        # After the refresh, so it also works at mount before the first layout.
+        self.call_after_refresh(self._row(index).scroll_visible, animate=False)
 
     def _refresh_side(self) -> None:
         text = self.session.paragraphs[self.active].text
-        self._suggestions = self.services.suggestions(text)
+        current = self.session.english(self.active)
+        # The paragraph's own stored MT is no suggestion; other (reviewed or similar) ones are.
+        self._suggestions = [s for s in self.services.suggestions(text) if s.target != current]
         self.query_one(SidePanel).show(
             self.services.term_hits(text),
             self._suggestions if self.services.memory is not None else None,

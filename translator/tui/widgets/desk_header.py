@@ -9,7 +9,12 @@ from translator.review import Status
 
 
 class DeskHeader(Static):
-    """Top line of the review screen."""
+    """Top line of the review screen (fixed height: redraws without a layout pass)."""
+
+    _line = Text()
+
+    def render(self) -> Text:
+        return self._line
 
     def show(
         self,
@@ -26,16 +31,16 @@ class DeskHeader(Static):
         out.append(" translator ", style="bold reverse")
         out.append(f" {name} ", style="bold")
         out.append(f" {counts.get(Status.REVIEWED, 0)}/{total} reviewed ", style="bold green")
-        out.append(
-            f"(machine {counts.get(Status.MACHINE, 0)} · edited {counts.get(Status.EDITED, 0)}"
-            f" · new {counts.get(Status.NEW, 0)}) ",
-            style="dim",
-        )
+        out.append(f"○{counts.get(Status.MACHINE, 0)} machine ", style="dim")
+        out.append(f"◐{counts.get(Status.EDITED, 0)} edited ", style="dim")
+        out.append(f"·{counts.get(Status.NEW, 0)} new ", style="dim")
         out.append(" model: ")
         out.append(model, style="bold")
         if demo:
-            out.append("  demo model — not for real work ", style="bold white on dark_red")
+            out.append(" demo model — not for real work ", style="bold white on dark_red")
         if mt:
             out.append(f"  {mt}", style="italic yellow")
         out.append("  ✓ saved" if saved else "  ● unsaved", style="green" if saved else "yellow")
-        self.update(out)
+        if out != self._line or out.plain != self._line.plain:
+            self._line = out
+            self.refresh()

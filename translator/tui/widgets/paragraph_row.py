@@ -25,6 +25,8 @@ class ParagraphRow(Horizontal):
         self.number = number
         self._source = source
         self._visual = visual
+        self._shown: Text | None = None
+        self._gutter: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(classes="row-gutter")
@@ -51,14 +53,22 @@ class ParagraphRow(Horizontal):
         else:
             number = f"{self.number:>3}" if self.number is not None else "   "
             gutter = Text(f"{pointer}{number} {STATUS_MARK[status]} {status.value}")
-        self.query_one(".row-gutter", Static).update(gutter)
+        if gutter != self._gutter:
+            self._gutter = gutter
+            self.query_one(".row-gutter", Static).update(gutter)
         target = self.query_one(".row-target", Static)
         if status is None:
-            target.update(Text("(site junk: skipped)", style="dim italic"))
+            shown = Text("(site junk: skipped)", style="dim italic")
         elif english:
-            target.update(Text(english))
+            shown = Text(english)
         else:
-            target.update(Text(placeholder, style="dim italic"))
-        if highlights is not None or visual is not None:
-            source = self.query_one(SourceText)
-            source.show(source.text, source.highlights if highlights is None else highlights, visual)
+            shown = Text(placeholder, style="dim italic")
+        # Re-render only what changed: rows re-wrap Arabic, which is the costly part.
+        if shown != self._shown:
+            self._shown = shown
+            target.update(shown)
+        source = self.query_one(SourceText)
+        new_highlights = source.highlights if highlights is None else list(highlights)
+        new_visual = source.visual if visual is None else visual
+        if new_highlights != source.highlights or new_visual != source.visual:
+            source.show(source.text, new_highlights, new_visual)

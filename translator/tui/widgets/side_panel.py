@@ -83,7 +83,8 @@ class SidePanel(VerticalScroll):
             for f in findings:
                 mark, style = ("✗", "bold red") if f.severity == "error" else ("⚠", "yellow")
                 out.append(f"\n  {mark} ", style=style)
-                out.append(f.message)
+                # Findings quote Arabic inside English sentences: reorder only those runs.
+                out.append(visual_order(f.message, 0) if visual else f.message)
         self.query_one("#side-content", Static).update(out)
 
 

@@ -24,17 +24,33 @@ Highlight = tuple[int, int, str]
 class ArabicLines:
     """Rich renderable: wraps Arabic to the width, right-aligns, optionally reorders for display."""
 
-    def __init__(self, text: str, highlights: Sequence[Highlight] = (), visual: bool = True, style: str = "") -> None:
+    def __init__(
+        self,
+        text: str,
+        highlights: Sequence[Highlight] = (),
+        visual: bool = True,
+        style: str = "",
+        cache: dict[int, list[Text]] | None = None,
+    ) -> None:
         self.text = text
         self.highlights = highlights
         self.visual = visual
         self.style = style
+        self.cache = {} if cache is None else cache
+        """Lines per width; the owner drops it when text, highlights or order change."""
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(1, options.max_width)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = max(1, options.max_width)
+        lines = self.cache.get(width)
+        if lines is None:
+            lines = self.cache[width] = self._lines(console, width)
+        yield from lines
+
+    def _lines(self, console: Console, width: int) -> list[Text]:
+        out_lines: list[Text] = []
         source = Text(self.text, style=self.style)
         for start, end, style in self.highlights:
             source.stylize(style, start, end)
@@ -45,7 +61,8 @@ class ArabicLines:
             out = Text(" " * max(0, pad)) + shown
             out.end = "\n"
             out.no_wrap = True
-            yield out
+            out_lines.append(out)
+        return out_lines
 
 
 def _reorder(line: Text) -> Text:
@@ -75,6 +92,7 @@ class SourceText(Widget):
         self.text = text
         self.highlights = list(highlights)
         self.visual = visual
+        self._cache: dict[int, list[Text]] = {}
 
     def show(self, text: str, highlights: Iterable[Highlight] = (), visual: bool | None = None) -> None:
         """Replace what is shown."""
@@ -82,7 +100,8 @@ class SourceText(Widget):
         self.highlights = list(highlights)
         if visual is not None:
             self.visual = visual
+        self._cache = {}
         self.refresh(layout=True)
 
     def render(self) -> ArabicLines:
-        return ArabicLines(self.text, self.highlights, self.visual)
+        return ArabicLines(self.text, self.highlights, self.visual, cache=self._cache)
