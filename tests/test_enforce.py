@@ -24,7 +24,12 @@ def enforcer() -> GlossaryEnforcer:
 
 @pytest.fixture(scope="module")
 def english(enforcer: GlossaryEnforcer) -> GlossaryEnforcer:
-    return GlossaryEnforcer(enforcer.glossary, method="english")
+    return GlossaryEnforcer(enforcer.glossary, method="english", mask_terms=True)
+
+
+@pytest.fixture(scope="module")
+def mask_all(enforcer: GlossaryEnforcer) -> GlossaryEnforcer:
+    return GlossaryEnforcer(enforcer.glossary, mask_terms=True)
 
 
 @pytest.mark.parametrize(
@@ -33,6 +38,7 @@ def english(enforcer: GlossaryEnforcer) -> GlossaryEnforcer:
         ("وقال سيرغي لافروف إن", "وقال Sergey Lavrov إن"),
         ("لافروف وسيرغي لافروف", "Lavrov و Sergey Lavrov"),
         ("دعوة للمشير خليفة حفتر", "دعوة ل Field Marshal Khalifa Haftar"),
+        ("نقل المرتزقة إلى ليبيا", "نقل mercenaries إلى Libya"),
         ("وصل وبطرابلس", "وصل و ب Tripoli"),
         ("قوات الجيش الليبي", "قوات Libyan National Army"),
         ("لحكومة الوفاق الوطني", "ل Government of National Accord"),
@@ -57,6 +63,10 @@ def test_code_switching(english: GlossaryEnforcer, source: str, model_input: str
         ("من عملية “إيريني” الأوروبية", "من QX الأوروبية"),
         ("رمز QX في موسكو", "رمز QX في JZ"),  # a token already in the text is not used
         ("طرابلسي قال", "طرابلسي قال"),
+        # stand-alone terms stay for the model (verified afterwards); titles go with their name
+        ("نقل المرتزقة إلى ليبيا", "نقل المرتزقة إلى QX"),
+        ("دعا إلى وقف إطلاق النار", "دعا إلى وقف إطلاق النار"),
+        ("قال وزير الخارجية الروسي سيرغي لافروف", "قال QX"),
     ],
 )
 def test_placeholders(enforcer: GlossaryEnforcer, source: str, model_input: str) -> None:
@@ -174,7 +184,11 @@ def test_pipeline_with_fake_engine(enforcer: GlossaryEnforcer) -> None:
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     results = translate_paragraphs(paragraphs, engine, enforcer)
     terms = [t for r in results for t in r.terms]
-    assert len(terms) > 60 and all(t.ok for t in terms)
+    names = [t for t in terms if t.entry.type != "term"]
+    assert len(names) > 50 and all(t.ok for t in names)
+    # the echoing fake engine leaves stand-alone terms in Arabic: they are reported missing
+    assert all(t.missing for t in terms if t.entry.type == "term" and t.english not in results[4].text)
+    assert any(t.missing and t.english == "mercenaries" for t in terms)
     assert any(" QX " in s for s in engine.sentences)
     assert not any("سيرغي" in s for s in engine.sentences)
     assert "Mevlüt Çavuşoğlu" in results[4].text
@@ -277,8 +291,9 @@ _FILLER = ["قال", "إن", "في", "يوم", "الخميس", "،", ".", "مع"
 
 @settings(max_examples=150, deadline=None)
 @given(st.data())
-def test_echo_model_restores_every_term(enforcer: GlossaryEnforcer, data: st.DataObject) -> None:
+def test_echo_model_restores_every_term(mask_all: GlossaryEnforcer, data: st.DataObject) -> None:
     """With a model that copies its input, every matched term ends up in the English, no placeholder left."""
+    enforcer = mask_all
     entries = enforcer.glossary.active_entries
     words = []
     for _ in range(data.draw(st.integers(1, 12))):
@@ -294,3 +309,10 @@ def test_echo_model_restores_every_term(enforcer: GlossaryEnforcer, data: st.Dat
     assert all(r.found and not r.repaired for r in results), (sentence, model_input, english)
     leftover = set(re.findall(r"\b[A-Z]{2}\b", english)) & set(PLACEHOLDERS)
     assert not leftover, (sentence, english)
+
+
+def test_surname_alternative_does_not_take_the_full_name(enforcer: GlossaryEnforcer) -> None:
+    # The Haftar entry accepts "Khalifa Haftar" as an alternative; the full-name entry still gets it.
+    text, results = _finish(enforcer, "وقال حفتر إن خليفة حفتر سيزور إدلب.", "QX said that JZ will visit VQ next week.")
+    assert text == "Haftar said that Khalifa Haftar will visit Idlib next week."
+    assert [(r.english, r.found) for r in results] == [("Haftar", True), ("Khalifa Haftar", True), ("Idlib", True)]

@@ -140,18 +140,24 @@ class _Group:
 class GlossaryEnforcer:
     """The `translator.pipeline.Enforcer` for a glossary."""
 
-    def __init__(self, glossary: Glossary, method: str = "placeholder", repair: bool = True) -> None:
+    def __init__(self, glossary: Glossary, method: str = "placeholder", repair: bool = True,
+                 mask_terms: bool = False) -> None:
         """Args:
             glossary: the merged glossary.
-            method: "placeholder" (terms become QX, ZQ … in the model input and the glossary English
+            method: "placeholder" (names become QX, JZ … in the model input and the glossary English
                 replaces them afterwards) or "english" (the English itself goes into the source).
             repair: fix garbled renderings and missing articles after the model.
+            mask_terms: also mask entries of type "term" standing alone. Off by default: the
+                model knows ordinary vocabulary (وقف إطلاق النار → ceasefire) and masking it costs
+                grammar and accuracy (measured in docs/glossary.md); such terms are verified and
+                repaired after the model instead. A title before a name is always masked with it.
         """
         if method not in METHODS:
             raise ValueError(f"unknown enforcement method {method!r} (expected one of {', '.join(METHODS)})")
         self.glossary = glossary
         self.method = method
         self.repair = repair
+        self.mask_terms = mask_terms
 
     @property
     def fingerprint(self) -> str:
@@ -161,23 +167,21 @@ class GlossaryEnforcer:
     def prepare(self, sentence: str) -> tuple[str, Plan]:
         """Return the model input for `sentence` and the plan `finish()` needs."""
         matches = self.glossary.match(sentence)
-        if not matches:
+        groups = _groups(sentence, matches, self.mask_terms)
+        if not groups:
             return sentence, Plan(sentence, sentence, matches)
-        if self.method == "english":
-            model_input = code_switch(sentence, matches)
-            return model_input, Plan(sentence, model_input, matches)
-        groups = _groups(sentence, matches)
         parts: list[str] = []
         pos = 0
         for group in groups:
             first, last = matches[group.indices[0]], matches[group.indices[-1]]
             parts.append(sentence[pos:first.word_start])
             clitic = _kept_clitic(first.prefix)
-            parts.append(f"{clitic} {group.token}" if clitic else group.token)
+            replacement = group.token if self.method == "placeholder" else group.english
+            parts.append(f"{clitic} {replacement}" if clitic else replacement)
             pos = last.end
         parts.append(sentence[pos:])
         model_input = "".join(parts)
-        return model_input, Plan(sentence, model_input, matches, groups)
+        return model_input, Plan(sentence, model_input, matches, groups if self.method == "placeholder" else [])
 
     def finish(self, plan: Plan, output: str) -> tuple[str, list[TermResult]]:
         """Verify (and repair) the terms of `plan` in the model's `output`."""
@@ -200,23 +204,22 @@ class GlossaryEnforcer:
         return text, results
 
 
-def _groups(sentence: str, matches: list[Match]) -> list[_Group]:
-    free = [t for t in PLACEHOLDERS if t.lower() not in sentence.lower()]
-    groups: list[_Group] = []
+def _groups(sentence: str, matches: list[Match], mask_terms: bool) -> list[_Group]:
+    """The matches to mask, grouped, each group with its own placeholder token."""
+    runs: list[list[int]] = []
     for i, m in enumerate(matches):
         previous = matches[i - 1] if i else None
         # A title right before a name travels with it ("المشير خليفة حفتر" → one token); other
         # neighbours stay apart (subject and object: "قصف الجيش الليبي مصراتة").
-        if (groups and previous is not None and previous.entry.type == "term" and m.entry.type == "person"
+        if (runs and previous is not None and previous.entry.type == "term" and m.entry.type == "person"
                 and not m.prefix and not sentence[previous.end:m.word_start].strip()):
-            groups[-1].indices.append(i)
-            groups[-1].english += " " + m.entry.en
-            continue
-        if len(groups) >= len(free):  # more terms than tokens: the rest keep their English
-            groups.append(_Group(m.entry.en, [i], m.entry.en))
-            continue
-        groups.append(_Group(free[len(groups)], [i], m.entry.en))
-    return [g for g in groups if g.token in PLACEHOLDERS]
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    runs = [r for r in runs if mask_terms or any(matches[i].entry.type != "term" for i in r)]
+    free = [t for t in PLACEHOLDERS if t.lower() not in sentence.lower()]
+    # More groups than free tokens (20) is beyond any real sentence; the rest stay for the model.
+    return [_Group(token, run, " ".join(matches[i].entry.en for i in run)) for token, run in zip(free, runs)]
 
 
 def enforcer_from_settings(settings: object, folder: Path | str | None = None,
@@ -337,16 +340,30 @@ def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tup
     folded, offsets = fold_with_map(output)
     claimed: list[tuple[int, int]] = []
     spans: dict[int, tuple[int, int]] = {}  # result index -> span in folded text
-    # Longer English first, so "Haftar" cannot take the Haftar of "Khalifa Haftar".
-    order = sorted(range(len(results)), key=lambda i: -max(len(f) for f in results[i].entry.english_forms))
-    for i in order:
-        for form in sorted(results[i].entry.english_forms, key=len, reverse=True):
-            span = _find_form(folded, _fold(form), claimed)
-            if span:
-                spans[i] = span
-                claimed.append(span)
-                results[i].found = True
-                break
+    # Preferred forms (and alternatives that contain them: "UN Security Council") before other
+    # alternatives, longer names first, so neither "Haftar" nor the surname entry's alternative
+    # "Khalifa Haftar" can take the words of the full-name entry.
+    order = sorted(range(len(results)), key=lambda i: -len(results[i].english))
+    alt_order = sorted(range(len(results)), key=lambda i: -max(len(f) for f in results[i].entry.english_forms))
+
+    def preferred(e: GlossaryEntry) -> list[str]:
+        wider = [a for a in e.alt if _fold(e.en) in _fold(a)]
+        return sorted(wider, key=len, reverse=True) + [e.en]
+
+    def others(e: GlossaryEntry) -> list[str]:
+        return sorted((a for a in e.alt if _fold(e.en) not in _fold(a)), key=len, reverse=True)
+
+    for forms_of, pass_order in ((preferred, order), (others, alt_order)):
+        for i in pass_order:
+            if results[i].found:
+                continue
+            for form in forms_of(results[i].entry):
+                span = _find_form(folded, _fold(form), claimed)
+                if span:
+                    spans[i] = span
+                    claimed.append(span)
+                    results[i].found = True
+                    break
     if repair:
         # The most convincing repair first, so a short name cannot take part of a garbled longer one.
         waiting = [i for i in order if not results[i].found]
