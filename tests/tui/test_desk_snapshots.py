@@ -22,6 +22,15 @@ from translator.tui.factory import build_app
 GLOSSARY = Path(__file__).parent / "data" / "glossary.yaml"
 
 
+class LatinEngine(FakeEngine):
+    """Plain English-looking output: Arabic echoed into the English column wraps unstably in
+    Textual (no bidi), which made snapshots flaky."""
+
+    def translate(self, sentences: Any) -> list[str]:
+        self.sentences.extend(sentences)
+        return [f"Sentence of {len(s.split())} words, {sum(c.isdigit() for c in s)} digits." for s in sentences]
+
+
 @pytest.fixture
 def snap_desk(tmp_path: Path, folder: Path) -> Any:
     settings = Settings(home=tmp_path / "home", glossary_paths=(GLOSSARY,))
@@ -42,12 +51,12 @@ async def settle(pilot: Pilot[Any]) -> None:
 
 class TestArticleList:
     def test_folder(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
-        assert snap_compare(snap_desk(folder, FakeEngine()), terminal_size=SIZE, run_before=settle)
+        assert snap_compare(snap_desk(folder, LatinEngine()), terminal_size=SIZE, run_before=settle)
 
 
 class TestReview:
     def test_after_machine_translation(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
-        assert snap_compare(snap_desk(folder / ARTICLE, FakeEngine(), memory=True), terminal_size=SIZE, run_before=settle)
+        assert snap_compare(snap_desk(folder / ARTICLE, LatinEngine(), memory=True), terminal_size=SIZE, run_before=settle)
 
     def test_edited_and_accepted(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
         async def work(pilot: Pilot[Any]) -> None:
@@ -55,10 +64,10 @@ class TestReview:
             await pilot.press("f2", "end", *" (checked)", "alt+down")
             await settle(pilot)
 
-        assert snap_compare(snap_desk(folder / ARTICLE, FakeEngine()), terminal_size=SIZE, run_before=work)
+        assert snap_compare(snap_desk(folder / ARTICLE, LatinEngine()), terminal_size=SIZE, run_before=work)
 
     def test_logical_order_arabic(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
-        assert snap_compare(snap_desk(folder / ARTICLE, FakeEngine()), terminal_size=SIZE,
+        assert snap_compare(snap_desk(folder / ARTICLE, LatinEngine()), terminal_size=SIZE,
                             press=["ctrl+t"], run_before=settle)
 
     def test_no_model(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
@@ -72,7 +81,7 @@ class TestDialogs:
             await pilot.press("f1")
             await pilot.pause()
 
-        assert snap_compare(snap_desk(folder / ARTICLE, FakeEngine()), terminal_size=SIZE, run_before=work)
+        assert snap_compare(snap_desk(folder / ARTICLE, LatinEngine()), terminal_size=SIZE, run_before=work)
 
     def test_add_term(self, snap_compare: Any, snap_desk: Any, folder: Path) -> None:
         async def work(pilot: Pilot[Any]) -> None:
@@ -80,4 +89,4 @@ class TestDialogs:
             await pilot.press("ctrl+g")
             await pilot.pause()
 
-        assert snap_compare(snap_desk(folder / ARTICLE, FakeEngine()), terminal_size=SIZE, run_before=work)
+        assert snap_compare(snap_desk(folder / ARTICLE, LatinEngine()), terminal_size=SIZE, run_before=work)

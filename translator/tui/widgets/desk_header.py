@@ -35,7 +35,7 @@ class DeskHeader(Static):
         out.append(f"◐{counts.get(Status.EDITED, 0)} edited ", style="dim")
         out.append(f"·{counts.get(Status.NEW, 0)} new ", style="dim")
         out.append(" model: ")
-        out.append(model, style="bold")
+        out.append(model.removesuffix(" (demo)") if demo else model, style="bold")
         if demo:
             out.append(" demo model — not for real work ", style="bold white on dark_red")
         if mt:
