@@ -2,10 +2,11 @@
 
 Method (measurements in docs/glossary.md, bench/term_accuracy.py):
 
-1. `prepare()` finds glossary terms in the Arabic sentence and replaces each one in the source
+1. `prepare()` finds glossary terms in the Arabic sentence and replaces each name in the source
    (code-switching, Song et al. 2019). Default ("placeholder"): by a rare letter pair the model
    copies like an acronym (QX, JZ …; a title and the name after it share one); method "english":
-   by the preferred English itself. A leading conjunction or preposition clitic stays as its own
+   by the preferred English itself. Stand-alone ordinary terms are left for the model (unless
+   `mask_terms`) and only verified. A leading conjunction or preposition clitic stays as its own
    word ("وسيرغي لافروف" → "و QX" or "و Sergey Lavrov"; "وبطرابلس" → "و ب QX"); the article ال
    is dropped.
 2. `finish()` puts the glossary English in place of each placeholder (also when the model
