@@ -128,6 +128,8 @@ def run_raw(sentences: list[str], settings, device: str) -> Timer:  # type: igno
 
 def run_naive(paragraphs: list[str], argos_home: Path) -> Timer:
     """The per-paragraph argostranslate loop (settings read at import, so env first)."""
+    if "argostranslate" in sys.modules:  # its settings would already be frozen
+        raise RuntimeError("argostranslate was imported before its environment was set")
     packages = argos_home / "packages"
     packages.mkdir(parents=True)
     shutil.copytree(PACKAGE, packages / PACKAGE.name)
