@@ -24,6 +24,8 @@ from translator.enforce import enforcer_from_settings
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("TRANSLATOR_UPDATE_GOLDEN") == "1"
+_HOW = ("if the demo model, enforcer, splitter or QA changed on purpose, regenerate with "
+        "TRANSLATOR_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py and review the diff")
 _STABLE_FILE_KEYS = ("file", "status", "reason", "output", "source_sha256", "paragraphs", "sentences", "from_memory",
                      "terms_found", "terms_enforced", "terms_missing", "qa_errors")
 
@@ -69,7 +71,7 @@ def test_golden_batch(kind: str, expected_dir: str, tmp_path: Path, request: pyt
     expected = {p.name: p.read_text(encoding="utf-8") for p in sorted(EXPECTED.glob("*.en.md"))}
     assert sorted(actual) == sorted(expected)
     for name in expected:
-        assert actual[name] == expected[name], f"{name} differs from tests/golden/expected (see module doc)"
-    assert manifest == (EXPECTED / "manifest.json").read_text(encoding="utf-8")
+        assert actual[name] == expected[name], f"{name} differs from tests/golden/{expected_dir}; {_HOW}"
+    assert manifest == (EXPECTED / "manifest.json").read_text(encoding="utf-8"), _HOW
     assert glossary_fingerprint(enforcer) == report.manifest["glossary_fingerprint"] != ""
     assert not report.ok  # the cp1256 file is in the set on purpose
