@@ -48,6 +48,7 @@ async def test_add_term_writes_yaml_rehighlights_and_reenforces(make_desk: DeskF
         index = paragraph_with(screen, TERM_AR)
         assert screen.session.status(index) is Status.MACHINE
         assert TERM_EN not in screen.session.english(index)
+        sent_before = len(engine.sentences)
         await pilot.press("ctrl+g")
         assert isinstance(app.screen, AddTermScreen)
         app.screen.query_one("#term-arabic", Input).value = TERM_AR
@@ -59,8 +60,12 @@ async def test_add_term_writes_yaml_rehighlights_and_reenforces(make_desk: DeskF
         text = project.read_text(encoding="utf-8")
         assert TERM_AR in text and TERM_EN in text
         assert screen.services.glossary.lookup(TERM_AR).en == TERM_EN
-        # Re-enforced at once: the machine paragraph containing the term was re-translated with it.
-        assert TERM_EN in screen.session.english(index)
+        # Re-enforced at once: the machine paragraph containing the term went through the
+        # engine (and the enforcer, now with the new term) again.
+        resent = engine.sentences[sent_before:]
+        assert any("هاتفية" in s or TERM_EN in s for s in resent)
+        assert screen.session.record(index).machine == screen.session.english(index)
+        assert screen.session.status(index) is Status.MACHINE
         row_source = screen.query_one(f"#row-{index} SourceText", SourceText)
         assert any(row_source.text[s:e] == TERM_AR for s, e, _ in row_source.highlights)
 
