@@ -343,3 +343,11 @@ def test_cli_batch_with_the_demo_model(home: Path, tmp_path: Path, monkeypatch: 
     assert seen == []
     assert report_of(tmp_path / "again")["summary"]["from_memory"] == data["summary"]["paragraphs"]
     assert (tmp_path / "again" / "turkey-russia-libya-syria.en.md").read_text(encoding="utf-8") == text
+
+
+def test_outputs_are_readable_by_others(tmp_path: Path) -> None:
+    """Atomic writes go through mkstemp (0600); outputs must still be shareable (0644)."""
+    make_articles(tmp_path / "in", 1)
+    run_batch(BatchOptions(tmp_path / "in", tmp_path / "out"), FakeEngine())
+    assert (tmp_path / "out" / "article-00.en.md").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "out" / REPORT_NAME).stat().st_mode & 0o777 == 0o644

@@ -27,6 +27,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes 0600 files; keep the replaced file's mode, else the usual 0644.
+        os.fchmod(fd, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
