@@ -172,19 +172,22 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=DEMO_MODEL_PATH, help="Argos package (.argosmodel)")
     parser.add_argument("--templates", type=int, default=1000, help="template sentences per template set")
     parser.add_argument("--flores-plain", type=int, default=300, help="FLORES sentences without terms to keep")
-    parser.add_argument("--methods", nargs="+", default=["english", "placeholder+terms", "placeholder"],
-                        choices=["english", "english+terms", "placeholder+terms", "placeholder"],
-                        help="enforcement methods to compare; +terms also masks stand-alone 'term' entries "
-                             "(the last one is the product default)")
+    parser.add_argument("--methods", nargs="+",
+                        default=["english/english", "placeholder/verify", "placeholder/placeholder",
+                                 "placeholder/english"],
+                        help="NAMES/TERMS enforcement to compare: how names, and how stand-alone 'term' "
+                             "entries, reach the model (english, placeholder; terms also verify). "
+                             "The last one is the product default.")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "term_accuracy.json")
     args = parser.parse_args()
     if not args.model.exists():
         raise SystemExit(f"model not found: {args.model} (build it with scripts/build_test_model.py)")
 
     glossary = load_glossary([SHIPPED_GLOSSARY_DIR])
-    enforcers = {method: GlossaryEnforcer(glossary, method=method.removesuffix("+terms"),
-                                          mask_terms=method.endswith("+terms"))
-                 for method in args.methods}
+    enforcers = {}
+    for label in args.methods:
+        method, _, terms = label.partition("/")
+        enforcers[label] = GlossaryEnforcer(glossary, method=method, terms=terms or "english")
     with tempfile.TemporaryDirectory() as home:
         engine = load_engine(args.model, Path(home))
         sets = [seed_set(), *template_sets(glossary, args.templates)]
@@ -197,13 +200,13 @@ def main() -> None:
     print(f"model {engine.label}; glossary {len(glossary)} entries, fingerprint {glossary.fingerprint}")
     print("term accuracy = matched source terms whose glossary English (or an accepted alternative) is in the output")
     acc = lambda v: "–" if v is None else f"{v:.1f}%"  # noqa: E731
-    print(f"{'set':<22}{'sents':>6}{'terms':>6}{'raw':>8}" + "".join(f"{m:>18}" for m in args.methods)
+    print(f"{'set':<22}{'sents':>6}{'terms':>6}{'raw':>8}" + "".join(f"{m:>24}" for m in args.methods)
           + f"{'  copied/repaired (' + args.methods[-1] + ')':>30}")
     for t in sets:
         r = t.results
         last = r[args.methods[-1]]
         print(f"{t.name:<22}{r['sentences']:>6}{r['terms']:>6}{acc(r['raw_accuracy']):>8}"
-              + "".join(f"{acc(r[m]['accuracy']):>18}" for m in args.methods)
+              + "".join(f"{acc(r[m]['accuracy']):>24}" for m in args.methods)
               + f"{str(last['copied']) + '/' + str(last['repaired']):>30}")
     print()
     print("chrF on sentences with NO glossary term (raw vs enforced; seeds have no reference: identical outputs)")
@@ -212,7 +215,7 @@ def main() -> None:
         for m in args.methods:
             same = f"{r[m]['plain_unchanged']}/{r['plain_sentences']} identical"
             chrf = f"chrF {r['plain_chrf_raw']} → {r[m]['plain_chrf']}, " if "plain_chrf_raw" in r else ""
-            print(f"  {t.name:<22}{m:<18}{chrf}{same}")
+            print(f"  {t.name:<22}{m:<26}{chrf}{same}")
     print()
     print("chrF on sentences WITH terms (raw → enforced)")
     for t in sets:

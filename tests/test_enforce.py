@@ -24,12 +24,12 @@ def enforcer() -> GlossaryEnforcer:
 
 @pytest.fixture(scope="module")
 def english(enforcer: GlossaryEnforcer) -> GlossaryEnforcer:
-    return GlossaryEnforcer(enforcer.glossary, method="english", mask_terms=True)
+    return GlossaryEnforcer(enforcer.glossary, method="english")
 
 
 @pytest.fixture(scope="module")
 def mask_all(enforcer: GlossaryEnforcer) -> GlossaryEnforcer:
-    return GlossaryEnforcer(enforcer.glossary, mask_terms=True)
+    return GlossaryEnforcer(enforcer.glossary, terms="placeholder")
 
 
 @pytest.mark.parametrize(
@@ -63,9 +63,9 @@ def test_code_switching(english: GlossaryEnforcer, source: str, model_input: str
         ("من عملية “إيريني” الأوروبية", "من QX الأوروبية"),
         ("رمز QX في موسكو", "رمز QX في JZ"),  # a token already in the text is not used
         ("طرابلسي قال", "طرابلسي قال"),
-        # stand-alone terms stay for the model (verified afterwards); titles go with their name
-        ("نقل المرتزقة إلى ليبيا", "نقل المرتزقة إلى QX"),
-        ("دعا إلى وقف إطلاق النار", "دعا إلى وقف إطلاق النار"),
+        # stand-alone terms go in as English; titles go with their name
+        ("نقل المرتزقة إلى ليبيا", "نقل mercenaries إلى QX"),
+        ("دعا إلى وقف إطلاق النار", "دعا إلى ceasefire"),
         ("قال وزير الخارجية الروسي سيرغي لافروف", "قال QX"),
     ],
 )
@@ -96,6 +96,20 @@ def test_placeholder_restore(enforcer: GlossaryEnforcer, source: str, output: st
 def test_unknown_method_is_refused(enforcer: GlossaryEnforcer) -> None:
     with pytest.raises(ValueError, match="unknown enforcement method"):
         GlossaryEnforcer(enforcer.glossary, method="magic")
+    with pytest.raises(ValueError, match="unknown term method"):
+        GlossaryEnforcer(enforcer.glossary, terms="magic")
+
+
+@pytest.mark.parametrize(
+    ("terms", "model_input"),
+    [
+        ("english", "نقل mercenaries إلى QX ل ceasefire"),
+        ("placeholder", "نقل QX إلى JZ ل VQ"),
+        ("verify", "نقل المرتزقة إلى QX لوقف إطلاق النار"),
+    ],
+)
+def test_term_methods(enforcer: GlossaryEnforcer, terms: str, model_input: str) -> None:
+    assert GlossaryEnforcer(enforcer.glossary, terms=terms).prepare("نقل المرتزقة إلى ليبيا لوقف إطلاق النار")[0] == model_input
 
 
 def _finish(enforcer: GlossaryEnforcer, source: str, output: str) -> tuple[str, list[TermResult]]:
@@ -184,11 +198,7 @@ def test_pipeline_with_fake_engine(enforcer: GlossaryEnforcer) -> None:
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     results = translate_paragraphs(paragraphs, engine, enforcer)
     terms = [t for r in results for t in r.terms]
-    names = [t for t in terms if t.entry.type != "term"]
-    assert len(names) > 50 and all(t.ok for t in names)
-    # the echoing fake engine leaves stand-alone terms in Arabic: they are reported missing
-    assert all(t.missing for t in terms if t.entry.type == "term" and t.english not in results[4].text)
-    assert any(t.missing and t.english == "mercenaries" for t in terms)
+    assert len(terms) > 60 and all(t.ok for t in terms)
     assert any(" QX " in s for s in engine.sentences)
     assert not any("سيرغي" in s for s in engine.sentences)
     assert "Mevlüt Çavuşoğlu" in results[4].text

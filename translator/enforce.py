@@ -5,10 +5,10 @@ Method (measurements in docs/glossary.md, bench/term_accuracy.py):
 1. `prepare()` finds glossary terms in the Arabic sentence and replaces each name in the source
    (code-switching, Song et al. 2019). Default ("placeholder"): by a rare letter pair the model
    copies like an acronym (QX, JZ …; a title and the name after it share one); method "english":
-   by the preferred English itself. Stand-alone ordinary terms are left for the model (unless
-   `mask_terms`) and only verified. A leading conjunction or preposition clitic stays as its own
-   word ("وسيرغي لافروف" → "و QX" or "و Sergey Lavrov"; "وبطرابلس" → "و ب QX"); the article ال
-   is dropped.
+   by the preferred English itself. Stand-alone ordinary terms (type "term") go in as their
+   English by default: ordinary words the model can fit into its sentence. A leading
+   conjunction or preposition clitic stays as its own word ("وسيرغي لافروف" → "و QX" or
+   "و Sergey Lavrov"; "وبطرابلس" → "و ب QX"); the article ال is dropped.
 2. `finish()` puts the glossary English in place of each placeholder (also when the model
    doubled a letter, "QXX"), then checks that every term's English (preferred or an accepted
    alternative, ignoring case and diacritics) is in the output. A near miss (a garbled copy) is
@@ -142,23 +142,25 @@ class GlossaryEnforcer:
     """The `translator.pipeline.Enforcer` for a glossary."""
 
     def __init__(self, glossary: Glossary, method: str = "placeholder", repair: bool = True,
-                 mask_terms: bool = False) -> None:
+                 terms: str = "english") -> None:
         """Args:
             glossary: the merged glossary.
-            method: "placeholder" (names become QX, JZ … in the model input and the glossary English
-                replaces them afterwards) or "english" (the English itself goes into the source).
+            method: how names (person, place, organisation; a title before a name goes with it)
+                reach the model: "placeholder" (QX, JZ … replaced by the glossary English
+                afterwards) or "english" (the English itself in the source).
             repair: fix garbled renderings and missing articles after the model.
-            mask_terms: also mask entries of type "term" standing alone. Off by default: the
-                model knows ordinary vocabulary (وقف إطلاق النار → ceasefire) and masking it costs
-                grammar and accuracy (measured in docs/glossary.md); such terms are verified and
-                repaired after the model instead. A title before a name is always masked with it.
+            terms: the same for stand-alone entries of type "term": "english" (default: ordinary
+                words the model can place in its sentence), "placeholder", or "verify" (left in
+                Arabic for the model, only checked afterwards). Measured in docs/glossary.md.
         """
         if method not in METHODS:
             raise ValueError(f"unknown enforcement method {method!r} (expected one of {', '.join(METHODS)})")
+        if terms not in (*METHODS, "verify"):
+            raise ValueError(f"unknown term method {terms!r} (expected english, placeholder or verify)")
         self.glossary = glossary
         self.method = method
         self.repair = repair
-        self.mask_terms = mask_terms
+        self.terms = terms
 
     @property
     def fingerprint(self) -> str:
@@ -168,21 +170,33 @@ class GlossaryEnforcer:
     def prepare(self, sentence: str) -> tuple[str, Plan]:
         """Return the model input for `sentence` and the plan `finish()` needs."""
         matches = self.glossary.match(sentence)
-        groups = _groups(sentence, matches, self.mask_terms)
-        if not groups:
+        replaced: list[tuple[list[int], str]] = []  # (match indices, how: "english"|"placeholder")
+        for run in _runs(sentence, matches):
+            how = self.method if any(matches[i].entry.type != "term" for i in run) else self.terms
+            if how != "verify":
+                replaced.append((run, how))
+        if not replaced:
             return sentence, Plan(sentence, sentence, matches)
+        free = iter(t for t in PLACEHOLDERS if t.lower() not in sentence.lower())
+        groups: list[_Group] = []
         parts: list[str] = []
         pos = 0
-        for group in groups:
-            first, last = matches[group.indices[0]], matches[group.indices[-1]]
+        for run, how in replaced:
+            english = " ".join(matches[i].entry.en for i in run)
+            text = english
+            if how == "placeholder":
+                token = next(free, None)  # 20 tokens: more placeholders than any real sentence needs
+                if token is not None:
+                    groups.append(_Group(token, run, english))
+                    text = token
+            first, last = matches[run[0]], matches[run[-1]]
             parts.append(sentence[pos:first.word_start])
             clitic = _kept_clitic(first.prefix)
-            replacement = group.token if self.method == "placeholder" else group.english
-            parts.append(f"{clitic} {replacement}" if clitic else replacement)
+            parts.append(f"{clitic} {text}" if clitic else text)
             pos = last.end
         parts.append(sentence[pos:])
         model_input = "".join(parts)
-        return model_input, Plan(sentence, model_input, matches, groups if self.method == "placeholder" else [])
+        return model_input, Plan(sentence, model_input, matches, groups)
 
     def finish(self, plan: Plan, output: str) -> tuple[str, list[TermResult]]:
         """Verify (and repair) the terms of `plan` in the model's `output`."""
@@ -205,32 +219,29 @@ class GlossaryEnforcer:
         return text, results
 
 
-def _groups(sentence: str, matches: list[Match], mask_terms: bool) -> list[_Group]:
-    """The matches to mask, grouped, each group with its own placeholder token."""
+def _runs(sentence: str, matches: list[Match]) -> list[list[int]]:
+    """Match indices that travel together: a title right before a person's name, else one each."""
     runs: list[list[int]] = []
     for i, m in enumerate(matches):
         previous = matches[i - 1] if i else None
-        # A title right before a name travels with it ("المشير خليفة حفتر" → one token); other
-        # neighbours stay apart (subject and object: "قصف الجيش الليبي مصراتة").
+        # "المشير خليفة حفتر" → one unit; other neighbours stay apart (subject and object:
+        # "قصف الجيش الليبي مصراتة").
         if (runs and previous is not None and previous.entry.type == "term" and m.entry.type == "person"
                 and not m.prefix and not sentence[previous.end:m.word_start].strip()):
             runs[-1].append(i)
         else:
             runs.append([i])
-    runs = [r for r in runs if mask_terms or any(matches[i].entry.type != "term" for i in r)]
-    free = [t for t in PLACEHOLDERS if t.lower() not in sentence.lower()]
-    # More groups than free tokens (20) is beyond any real sentence; the rest stay for the model.
-    return [_Group(token, run, " ".join(matches[i].entry.en for i in run)) for token, run in zip(free, runs)]
+    return runs
 
 
 def enforcer_from_settings(settings: object, folder: Path | str | None = None,
-                           method: str = "placeholder") -> GlossaryEnforcer:
+                           method: str = "placeholder", terms: str = "english") -> GlossaryEnforcer:
     """The enforcer for the configured glossaries plus the project glossary of `folder`.
 
     Raises:
         GlossaryError: a glossary file is invalid (every problem listed).
     """
-    return GlossaryEnforcer(load_for_folder(settings, folder), method=method)
+    return GlossaryEnforcer(load_for_folder(settings, folder), method=method, terms=terms)
 
 
 def verify_terms(glossary: Glossary, source: str, english: str) -> list[TermResult]:
