@@ -112,3 +112,13 @@ def is_arabic_letter(ch: str) -> bool:
 def has_arabic(text: str) -> bool:
     """True when `text` contains at least one Arabic letter."""
     return any(is_arabic_letter(c) for c in text)
+
+
+#: Invisible direction and joiner marks: meaningless to a model, harmful in its output.
+CONTROL_MARKS = frozenset(c for c in DROPPED if not ("\u064b" <= c <= "\u0670" or c == "\u0640"))
+_CONTROL_TABLE = {ord(c): None for c in CONTROL_MARKS}
+
+
+def strip_controls(text: str) -> str:
+    """`text` without bidi/format marks (RLM, LRM, embeddings, isolates, ZWJ/ZWNJ, BOM)."""
+    return text.translate(_CONTROL_TABLE)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from translator.arabic import strip_controls
 from translator.engine import Engine
 from translator.segment import split_sentences
 
@@ -79,7 +80,8 @@ def translate_paragraphs(
                 on_done(i, results[i])  # type: ignore[arg-type]
             continue
         plans = []
-        for sentence in split_sentences(source):
+        # Bidi marks are invisible to the reader but reach the model and leak into the English.
+        for sentence in split_sentences(strip_controls(source)):
             text, plan = enforcer.prepare(sentence) if enforcer else (sentence, None)
             plans.append(plan)
             model_inputs.append(text)
