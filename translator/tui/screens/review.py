@@ -11,21 +11,19 @@ import time
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
-from textual.worker import get_current_worker
 
 from translator.errors import TranslatorError
 from translator.lock import ArticleLock
-from translator.pipeline import translate_paragraphs
-from translator.review import Status
-from translator.session import DeskOptions, DeskSession, mt_chunks
+from translator.session import DeskOptions, DeskSession
 from translator.tui.desk_services import DeskServices
-from translator.tui.messages import MachineTranslated, TranslationFinished
+from translator.tui.screens.review_mt import MachineTranslationMixin
+from translator.tui.screens.review_tools import ReviewToolsMixin
 from translator.tui.widgets import DeskHeader, ParagraphRow, SidePanel, SourceText
 
 NO_MODEL_BANNER = (
@@ -40,7 +38,7 @@ def _b(key: str, action: str, description: str, show: bool = True, key_display: 
     return Binding(key, action, description, show=show, key_display=key_display, priority=True, id=action)
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
     """Review one article."""
 
     AUTO_FOCUS = "#target"
@@ -324,200 +322,12 @@ class ReviewScreen(Screen[None]):
         editor.load_text(self._suggestions[n].target)
         self._commit_editor()
 
-    def action_find(self) -> None:
-        """Ask for text to find in the Arabic or English."""
-        from translator.tui.screens.find import FindScreen
-
-        def found(query: str | None) -> None:
-            if query:
-                self.find_query = query
-                self.action_find_next()
-
-        self.app.push_screen(FindScreen(self.find_query), found)
-
-    def action_find_next(self) -> None:
-        """Go to the next paragraph containing the last search."""
-        if not self.find_query:
-            self.action_find()
-            return
-        index = self.session.find(self.find_query, self.active)
-        if index is None:
-            self.notify(f"“{self.find_query}” not found.", severity="warning")
-        self.go_to(index)
-
-    def action_add_term(self) -> None:
-        """Add a glossary entry (prefilled from the selection)."""
-        from translator.tui.screens.add_term import AddTermScreen
-
-        if not self.services.can_add_terms:
-            self.notify("Glossary editing is not available in this build.", severity="warning")
-            return
-        editor = self.query_one("#target", TextArea)
-        english = editor.selected_text.strip()
-        arabic = self._selected_arabic()
-        self.app.push_screen(AddTermScreen(arabic, english, self.services.glossary_files()), self._term_added)
-
-    def _selected_arabic(self) -> str:
-        """Arabic selected with the mouse in the source pane, back in stored order."""
-        try:
-            selected = self.get_selected_text() or ""
-        except (AttributeError, ValueError):
-            return ""
-        from translator.bidi import is_rtl_char, visual_order
-
-        if not any(is_rtl_char(c) for c in selected):
-            return ""
-        # Reversal of a pure Arabic run is its own inverse.
-        return visual_order(selected.strip()) if self.visual else selected.strip()
-
-    def _term_added(self, result: Any) -> None:
-        if not result:
-            return
-        try:
-            message = self.services.add_term(result)
-        except TranslatorError as exc:
-            self.notify(str(exc), title="Glossary", severity="error", timeout=10)
-            return
-        self.notify(message, title="Glossary")
-        self._glossary_changed(reenforce_text=result.arabic)
-
-    def action_glossary(self) -> None:
-        """Show the whole glossary."""
-        from translator.tui.screens.listing import ListingScreen
-
-        rows = self.services.glossary_rows()
-        self.app.push_screen(ListingScreen("Glossary", ["Arabic", "English", "Type"], rows))
-
-    def action_qa(self) -> None:
-        """Show QA findings over the whole article."""
-        from translator.tui.screens.listing import ListingScreen
-
-        if not self.services.has_qa:
-            self.notify("QA checks are not available in this build.", severity="warning")
-            return
-        rows = []
-        for i, p in enumerate(self.session.paragraphs):
-            if p.translatable:
-                for f in self.services.findings(p.text, self.session.english(i)):
-                    rows.append((str(self._row(i).number), f.severity, f.message))
-        self.app.push_screen(ListingScreen("QA findings", ["¶", "Severity", "Finding"], rows))
-
-    def action_help(self) -> None:
-        """List every key."""
-        from translator.tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.app.active_bindings_table(self)))
-
     def action_back(self) -> None:
         """Back to the article list (folder mode)."""
         if not self.can_go_back:
             return
         if self.close_session():
             self.dismiss()
-
-    # -- machine translation -------------------------------------------------------------
-
-    def start_mt(self) -> None:
-        """Translate every paragraph that has no machine output yet (none after a resume)."""
-        if self.services.engine is None:
-            return
-        indexes = self.session.needs_mt(self.active)
-        if not indexes:
-            return
-        self.mt_total, self.mt_done = len(indexes), 0
-        self.mt_pending.update(indexes)
-        self._refresh_header()
-        self._translate(indexes)
-
-    @work(thread=True, exclusive=True, group="mt")
-    def _translate(self, indexes: list[int]) -> None:
-        self._run_mt(indexes, replace=False)
-
-    @work(thread=True, exclusive=True, group="retranslate")
-    def _retranslate(self, indexes: list[int]) -> None:
-        self._run_mt(indexes, replace=True)
-
-    def _run_mt(self, indexes: list[int], replace: bool) -> None:
-        """Worker body: translate in chunks (the active paragraph first), posting each result."""
-        worker = get_current_worker()
-        started = time.perf_counter()
-        done = 0
-        paragraphs = self.session.paragraphs
-        try:
-            enforcer = self.services.enforcer()
-            for chunk in mt_chunks(indexes):
-                if worker.is_cancelled:
-                    return
-
-                def on_done(k: int, result: Any, chunk: list[int] = chunk) -> None:
-                    self.post_message(MachineTranslated(chunk[k], result.text, list(result.terms), result.from_memory, replace))
-
-                translate_paragraphs([paragraphs[i].text for i in chunk], self.services.engine,  # type: ignore[arg-type]
-                                     enforcer, self.services.mt_memory(), on_done=on_done)
-                done += len(chunk)
-        except TranslatorError as exc:
-            self.post_message(TranslationFinished(done, time.perf_counter() - started, str(exc)))
-            return
-        except (RuntimeError, OSError, ValueError) as exc:
-            self.post_message(TranslationFinished(done, time.perf_counter() - started, f"machine translation failed: {exc}"))
-            return
-        self.post_message(TranslationFinished(done, time.perf_counter() - started))
-
-    def on_machine_translated(self, message: MachineTranslated) -> None:
-        if self._session_closed:
-            return
-        if self.first_mt_at is None:
-            self.first_mt_at = time.perf_counter()
-        self.mt_pending.discard(message.index)
-        self.mt_done += 1
-        rec = self.session.record(message.index)
-        edited = rec.status in (Status.EDITED, Status.REVIEWED)
-        self.session.apply_machine(message.index, message.text, replace=message.replace)
-        if message.replace and edited:
-            self.notify("New machine translation kept aside (you edited this paragraph): alt+r puts it in.",
-                        timeout=4)
-        self._refresh_row(message.index, highlights=False)
-        if message.index == self.active:
-            self._load_active()
-        self._refresh_header()
-
-    def on_translation_finished(self, message: TranslationFinished) -> None:
-        if message.error:
-            self.mt_pending.clear()
-            for row in self.query(ParagraphRow):
-                self._refresh_row(row.index, highlights=False)
-            self.notify(message.error, title="Machine translation", severity="error", timeout=10)
-        self._refresh_header()
-
-    # -- glossary ------------------------------------------------------------------------
-
-    def on_app_focus(self) -> None:
-        self._check_glossary()
-
-    def _check_glossary(self) -> None:
-        """Reload the glossary if its files changed; a broken file keeps the last good one."""
-        try:
-            changed = self.services.reload_glossary_if_changed()
-        except TranslatorError as exc:
-            self.notify(f"{exc}\nKeeping the last good glossary.", title="Glossary not reloaded",
-                        severity="error", timeout=15)
-            return
-        if changed:
-            self.notify(f"Glossary reloaded ({self.services.glossary_size()} entries).", title="Glossary", timeout=3)
-            self._glossary_changed()
-
-    def _glossary_changed(self, reenforce_text: str | None = None) -> None:
-        """Re-highlight everything; re-translate machine paragraphs that contain a new term."""
-        for row in self.query(ParagraphRow):
-            self._refresh_row(row.index)
-        self._load_active()
-        if reenforce_text and self.services.engine is not None:
-            redo = [i for i, p in enumerate(self.session.paragraphs)
-                    if p.translatable and self.session.status(i) in (Status.MACHINE, Status.NEW)
-                    and self.services.contains_term(p.text, reenforce_text)]
-            if redo:
-                self.mt_pending.update(redo)
-                self._retranslate(redo)
 
     # -- saving --------------------------------------------------------------------------
 
