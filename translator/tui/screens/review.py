@@ -359,6 +359,8 @@ class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
             if from_editor:
                 self.notify(f"Could not save: {exc}", title="Save failed", severity="error", timeout=15)
             return False
+        # A running MT worker stops at its next batch; its late results are ignored.
+        self.workers.cancel_node(self)
         if self.article_lock is not None:
             self.article_lock.release()
         self._session_closed = True

@@ -34,13 +34,14 @@ class DeskHeader(Static):
         out.append(f"○{counts.get(Status.MACHINE, 0)} machine ", style="dim")
         out.append(f"◐{counts.get(Status.EDITED, 0)} edited ", style="dim")
         out.append(f"·{counts.get(Status.NEW, 0)} new ", style="dim")
+        # Save state before the model: on narrow terminals the end of the line is cut.
+        out.append(" ✓ saved " if saved else " ● unsaved ", style="green" if saved else "yellow")
+        if mt:
+            out.append(f" {mt} ", style="italic yellow")
         out.append(" model: ")
         out.append(model.removesuffix(" (demo)") if demo else model, style="bold")
         if demo:
             out.append(" demo model — not for real work ", style="bold white on dark_red")
-        if mt:
-            out.append(f"  {mt}", style="italic yellow")
-        out.append("  ✓ saved" if saved else "  ● unsaved", style="green" if saved else "yellow")
         if out != self._line or out.plain != self._line.plain:
             self._line = out
             self.refresh()
