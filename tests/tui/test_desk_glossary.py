@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 
 from tests.conftest import FakeEngine
@@ -81,12 +82,12 @@ async def test_glossary_edited_outside_is_reloaded_and_a_broken_file_keeps_the_l
         assert isinstance(screen, ReviewScreen)
         size = screen.services.glossary_size()
         project.write_text(f"- ar: {TERM_AR}\n  en: {TERM_EN}\n  type: term\n", encoding="utf-8")
-        screen._check_glossary()  # what the watcher timer and app focus call
+        app.post_message(events.AppFocus())  # the terminal regains focus (the timer is off in tests)
         await pilot.pause()
         assert screen.services.glossary_size() == size + 1
         good = screen.services.glossary
         project.write_text("- ar: [broken\n  en: x\n", encoding="utf-8")
-        screen._check_glossary()
+        screen.check_glossary()
         await pilot.pause()
         assert screen.services.glossary is good  # last good glossary kept
         errors = [n for n in app._notifications if n.severity == "error"]

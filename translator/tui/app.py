@@ -73,6 +73,11 @@ class TranslatorApp(App[None]):
             return
         self.exit()
 
+    def on_app_focus(self) -> None:
+        """Back in the terminal: pick up glossary edits made in another window."""
+        for screen in self.review_screens():
+            screen.check_glossary()
+
     def on_unmount(self) -> None:
         # Widgets may already be gone here: save through the session, not the editor.
         for screen in self.review_screens():

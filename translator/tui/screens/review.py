@@ -140,7 +140,7 @@ class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
             self.notify(self.services.memory_error, title="Translation memory off", severity="warning", timeout=10)
         self.set_interval(0.5, self._autosave_tick)
         if self.options.watch_seconds > 0:
-            self.set_interval(self.options.watch_seconds, self._check_glossary)
+            self.set_interval(self.options.watch_seconds, self.check_glossary)
         self.start_mt()
 
     # -- drawing -------------------------------------------------------------------------

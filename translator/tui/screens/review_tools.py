@@ -108,10 +108,7 @@ class ReviewToolsMixin:
 
     # -- glossary ------------------------------------------------------------------------
 
-    def on_app_focus(self) -> None:
-        self._check_glossary()
-
-    def _check_glossary(self) -> None:
+    def check_glossary(self) -> None:
         """Reload the glossary if its files changed; a broken file keeps the last good one."""
         try:
             changed = self.services.reload_glossary_if_changed()
