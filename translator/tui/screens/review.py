@@ -91,6 +91,7 @@ class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
         self._session_closed = False
         self._suggestions: list[Any] = []
         self._side_timer: Any = None
+        self.prefetch_first()
 
     # -- layout --------------------------------------------------------------------------
 

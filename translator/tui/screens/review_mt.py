@@ -7,7 +7,9 @@ paragraph, so the UI never waits for the model.
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import Future
 from typing import Any
 
 from textual import work
@@ -32,8 +34,31 @@ class MachineTranslationMixin:
     mt_pending: set[int]
     first_mt_at: float | None
     _session_closed: bool
+    _prefetch: tuple[list[int], "Future[list[Any]]"] | None = None
 
     # -- machine translation -------------------------------------------------------------
+
+    def prefetch_first(self) -> None:
+        """Start translating the active paragraph now, while Textual is still starting up.
+
+        Called from the screen's constructor; the worker started at mount picks the result up
+        instead of translating that paragraph again, so the first MT shows sooner.
+        """
+        engine = self.services.engine
+        first = self.session.needs_mt(self.active)[:1] if engine is not None else []
+        if not first:
+            return
+        future: Future[list[Any]] = Future()
+        texts = [self.session.paragraphs[i].text for i in first]
+
+        def run() -> None:
+            try:
+                future.set_result(translate_paragraphs(texts, engine, self.services.enforcer(), self.services.mt_memory()))
+            except BaseException as exc:  # handed to the worker, which reports it
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="desk-mt-prefetch", daemon=True).start()
+        self._prefetch = (first, future)
 
     def start_mt(self) -> None:
         """Translate every paragraph that has no machine output yet (none after a resume)."""
@@ -70,8 +95,14 @@ class MachineTranslationMixin:
                 def on_done(k: int, result: Any, chunk: list[int] = chunk) -> None:
                     self.post_message(MachineTranslated(chunk[k], result.text, list(result.terms), result.from_memory, replace))
 
-                translate_paragraphs([paragraphs[i].text for i in chunk], self.services.engine,  # type: ignore[arg-type]
-                                     enforcer, self.services.mt_memory(), on_done=on_done)
+                prefetched = self._prefetch
+                if prefetched is not None and prefetched[0] == chunk and not replace:
+                    self._prefetch = None
+                    for k, result in enumerate(prefetched[1].result()):
+                        on_done(k, result)
+                else:
+                    translate_paragraphs([paragraphs[i].text for i in chunk], self.services.engine,  # type: ignore[arg-type]
+                                         enforcer, self.services.mt_memory(), on_done=on_done)
                 done += len(chunk)
         except TranslatorError as exc:
             self.post_message(TranslationFinished(done, time.perf_counter() - started, str(exc)))
