@@ -45,6 +45,11 @@ async def test_open_translates_every_paragraph_in_the_background(make_desk: Desk
         assert "EN[" in text and "Turkey" in text and "تركيا" not in text
         assert session.record(first.index).machine == text
         assert app.focused is editor(app)
+        # Each sentence went to the engine exactly once (the active paragraph is prefetched
+        # while the UI starts, and not translated again by the worker).
+        from translator.segment import split_sentences
+
+        assert len(engine.sentences) == sum(len(split_sentences(p.text)) for p in translatable)
         # Junk lines were never sent to the engine.
         junk = [p.text for p in session.paragraphs if not p.translatable]
         assert junk and not any(j.strip() in engine.sentences for j in junk)
