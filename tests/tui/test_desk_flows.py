@@ -212,3 +212,20 @@ async def test_help_lists_every_binding(make_desk: DeskFactory, folder: Path, en
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_folder_refuses_an_article_open_elsewhere(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
+    from translator.lock import ArticleLock
+    from translator.tui.screens.article_list import ArticleListScreen
+
+    names = sorted(p.name for p in folder.glob("*.txt"))
+    with ArticleLock(folder / names[0]):
+        app = make_desk(folder, engine)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ArticleListScreen)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ArticleListScreen)
+            errors = [n for n in app._notifications if n.severity == "error"]
+            assert errors and "already open in another desk" in errors[-1].message
