@@ -326,3 +326,21 @@ def test_surname_alternative_does_not_take_the_full_name(enforcer: GlossaryEnfor
     text, results = _finish(enforcer, "وقال حفتر إن خليفة حفتر سيزور إدلب.", "QX said that JZ will visit VQ next week.")
     assert text == "Haftar said that Khalifa Haftar will visit Idlib next week."
     assert [(r.english, r.found) for r in results] == [("Haftar", True), ("Khalifa Haftar", True), ("Idlib", True)]
+
+
+def test_glued_and_stray_placeholders_are_restored_or_removed() -> None:
+    """Seen in the desk with the demo model: "QXZ and JZledged" reached the translator."""
+    from translator.enforce import GlossaryEnforcer
+    from translator.glossary import load_glossary
+    from .conftest import ROOT
+
+    enforcer = GlossaryEnforcer(load_glossary([ROOT / "glossaries"]))
+    model_input, plan = enforcer.prepare("وقال لافروف وتشاووش أوغلو إن الاتفاق مهم")
+    tokens = [g.token for g in plan.groups]
+    assert len(tokens) >= 2, model_input
+    stray = tokens[0][::-1]
+    garbled = f"{tokens[0]}Z and {tokens[1]}ledged that the agreement is important. {stray}"
+    text, results = enforcer.finish(plan, garbled)
+    assert "Sergey Lavrov" in text or "Lavrov" in text
+    assert not any(t in text for t in tokens) and stray not in text
+    assert all(r.found or r.repaired for r in results if r.entry.type == "person")

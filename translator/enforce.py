@@ -209,9 +209,16 @@ class GlossaryEnforcer:
             restored, count = exact.subn(lambda _m, g=group: g.english, output)
             if not count:
                 restored, count = loose.subn(lambda _m, g=group: g.english, output)
-                if count:
-                    tolerant.update(group.indices)
+            if not count:
+                # The model glued letters to the token ("QXZ", "JZledged"): the word is the name.
+                glued = re.compile(rf"(?<![A-Za-z]){group.token}[A-Za-z]*")
+                restored, count = glued.subn(lambda _m, g=group: g.english, output)
+            if count and not exact.search(output):
+                tolerant.update(group.indices)
             output = restored
+        # A placeholder the model mangled beyond recognition must never reach the translator.
+        letters = "".join(sorted({c for g in plan.groups for c in g.token}))
+        output = re.sub(rf"\s*(?<![A-Za-z])[{letters}]{{2,4}}(?![A-Za-z])", "", output).strip()
         text, results = enforce_terms(plan.matches, output, repair=self.repair)
         for i in tolerant:
             if results[i].found:
