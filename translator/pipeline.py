@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from translator.arabic import strip_controls
 from translator.engine import Engine
-from translator.segment import split_sentences
+from translator.segment import split_clauses, split_sentences
 
 
 class Enforcer(Protocol):
@@ -87,19 +87,61 @@ def translate_paragraphs(
             model_inputs.append(text)
         pending.append((i, plans))
     outputs = iter(engine.translate(model_inputs) if model_inputs else [])
-    for i, plans in pending:
-        english: list[str] = []
-        terms: list[Any] = []
-        for plan in plans:
-            out = next(outputs)
-            if enforcer:
-                out, found = enforcer.finish(plan, out)
-                terms.extend(found)
-            english.append(out)
-        result = ParagraphTranslation(paragraphs[i], " ".join(e for e in english if e), terms)
+    finished = [[_finish(enforcer, plan, next(outputs)) for plan in plans] for _, plans in pending]
+    if enforcer is not None:
+        _retry_missing_terms(engine, enforcer, pending, finished)
+    for (i, _plans), sentences in zip(pending, finished):
+        english = " ".join(text for text, _terms in sentences if text)
+        terms = [term for _text, found in sentences for term in found]
+        result = ParagraphTranslation(paragraphs[i], english, terms)
         results[i] = result
         if memory is not None:
             memory.add_machine(result.source, result.text, engine.label)
         if on_done:
             on_done(i, result)
     return [r for r in results if r is not None]
+
+
+def _finish(enforcer: Enforcer | None, plan: Any, output: str) -> tuple[str, list[Any]]:
+    return enforcer.finish(plan, output) if enforcer is not None else (output, [])
+
+
+def _missing(terms: list[Any]) -> int:
+    return sum(1 for t in terms if getattr(t, "missing", False))
+
+
+def _retry_missing_terms(
+    engine: Engine,
+    enforcer: Enforcer,
+    pending: list[tuple[int, list[Any]]],
+    finished: list[list[tuple[str, list[Any]]]],
+) -> None:
+    """Re-translate, clause by clause, the sentences whose output lost a glossary term.
+
+    Models drop names (and placeholders) mostly in long sentences; shorter inputs keep them.
+    All retries go to the engine in one call, and a retry is kept only when it loses fewer
+    terms, so a sentence never gets worse.
+    """
+    retries: list[tuple[int, int, list[Any]]] = []  # pending index, sentence index, clause plans
+    inputs: list[str] = []
+    for p, (_, plans) in enumerate(pending):
+        for s, plan in enumerate(plans):
+            if not _missing(finished[p][s][1]):
+                continue
+            clauses = split_clauses(plan.source)
+            if len(clauses) < 2:
+                continue
+            clause_plans = []
+            for clause in clauses:
+                text, clause_plan = enforcer.prepare(clause)
+                clause_plans.append(clause_plan)
+                inputs.append(text)
+            retries.append((p, s, clause_plans))
+    if not retries:
+        return
+    outputs = iter(engine.translate(inputs))
+    for p, s, clause_plans in retries:
+        parts = [enforcer.finish(plan, next(outputs)) for plan in clause_plans]
+        terms = [term for _text, found in parts for term in found]
+        if _missing(terms) < _missing(finished[p][s][1]):
+            finished[p][s] = (" ".join(text for text, _ in parts if text), terms)

@@ -96,6 +96,13 @@ def _is_false_break(text: str, start: int, match: re.Match[str]) -> bool:
 _CLAUSE_END = re.compile(r"[،,؛;:]+(?=\s)|\s[-–—]+(?=\s)")
 
 
+def split_clauses(text: str) -> list[str]:
+    """The clauses of one sentence, cut after clause marks (، , ؛ ; : or a dash)."""
+    cuts = [m.end() for m in _CLAUSE_END.finditer(text)]
+    clauses = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    return [c for c in clauses if c]
+
+
 def split_long(text: str, max_len: int, length: Callable[[str], int]) -> list[str]:
     """Cut a sentence longer than `max_len` into consecutive chunks of at most `max_len`.
 
