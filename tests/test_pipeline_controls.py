@@ -41,7 +41,7 @@ def test_sentences_that_lost_a_term_are_retried_clause_by_clause() -> None:
     source = "قال لافروف، إن الوضع في طرابلس خطير."
     (result,) = translate_paragraphs([source], engine, enforcer)
     assert len(engine.calls) == 2  # first pass, then one batched retry of the clauses
-    assert "Sergey Lavrov" in result.text and "Tripoli" in result.text
+    assert "Lavrov" in result.text and "Tripoli" in result.text
     assert not any(t.missing for t in result.terms)
 
 
