@@ -40,6 +40,10 @@ luigi interfax moscow ankara rome gna lna
 """.split()
 
 CLITICS = "وفبكل"
+# Titles that may precede a person (as in "المشير خليفة حفتر"); the clitic attaches to the title.
+TITLES = [("المشير", "Marshal"), ("الرئيس", "President"), ("رئيس الوزراء", "Prime Minister"),
+          ("الوزير", "Minister"), ("الجنرال", "General"), ("السفير", "Ambassador"),
+          ("الشيخ", "Sheikh"), ("الدكتور", "Dr.")]
 DAYS = [("الاثنين", "Monday"), ("الثلاثاء", "Tuesday"), ("الأربعاء", "Wednesday"),
         ("الخميس", "Thursday"), ("الجمعة", "Friday"), ("السبت", "Saturday"), ("الأحد", "Sunday")]
 
@@ -366,13 +370,21 @@ _SLOT = re.compile(r"([وفبكل]?)\{(\w+)\}")
 
 class Generator:
     def __init__(self, pools: Pools, rng: random.Random, code_switch: float = 0.4,
-                 rare: float = 0.0) -> None:
+                 rare: float = 0.0, titles: float = 0.12) -> None:
         self.pools = pools
+        self.titles = titles
         self.rng = rng
         self.code_switch = code_switch
         self.rare = rare
 
     def _name(self, kind: str) -> tuple[str, str, bool]:
+        ar, en, latin = self._bare_name(kind)
+        if kind == "P" and self.titles and self.rng.random() < self.titles:
+            t_ar, t_en = self.rng.choice(TITLES)
+            return f"{t_ar} {ar}", f"{t_en} {en}", False
+        return ar, en, latin
+
+    def _bare_name(self, kind: str) -> tuple[str, str, bool]:
         rng = self.rng
         if rng.random() < self.code_switch:
             if self.rare and rng.random() < self.rare:

@@ -21,11 +21,13 @@ EPS = 1e-6
 
 
 def sinusoid(length: int, depth: int) -> torch.Tensor:
-    """CTranslate2's SinusoidalPositionEncoder: [sin(p*t_i) ..., cos(p*t_i) ...]."""
+    """CTranslate2's SinusoidalPositionEncoder: [sin(p*t_i) ..., cos(p*t_i) ...] with p counted
+    from 1 (OpenNMT-tf convention), t_i = exp(-i*log(10000)/(depth/2 - 1)). Matching it exactly
+    lets the package rely on CT2's built-in encodings (no stored table, no length limit)."""
     half = depth // 2
     increment = math.log(10000.0) / (half - 1)
     inv = torch.exp(torch.arange(half, dtype=torch.float32) * -increment)
-    scaled = torch.arange(length, dtype=torch.float32)[:, None] * inv[None, :]
+    scaled = torch.arange(1, length + 1, dtype=torch.float32)[:, None] * inv[None, :]
     return torch.cat([torch.sin(scaled), torch.cos(scaled)], dim=1)
 
 
