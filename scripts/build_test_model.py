@@ -82,6 +82,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--max-minutes", type=float, default=15.0,
                    help="time box for training; when reached first, the LR schedule follows the clock")
     p.add_argument("--work", type=Path, default=None, help="keep intermediate files here")
+    p.add_argument("--heldout-only", action="store_true",
+                   help="only regenerate the held-out file (same data, no training)")
     return p.parse_args()
 
 
@@ -270,6 +272,11 @@ def zip_package(pkg_dir: Path, out: Path) -> None:
     tmp.replace(out)
 
 
+def write_heldout(path: Path, pairs: list[tuple[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{ar}\t{en}\n" for ar, en in pairs), encoding="utf-8")
+
+
 def translate_ct2(model_dir: Path, sp, sentences: list[str], beam: int = 4) -> list[str]:
     """Translate exactly as translator.engine.ArgosEngine does (plain pieces, no extra tokens)."""
     import ctranslate2
@@ -296,6 +303,10 @@ def main() -> int:
     heldout_tsv = heldout_file_pairs(held_pools, random.Random(args.seed + 1), train_ar)
     print(f"data: {len(pairs)} training pairs, {len(held)} held-out eval pairs, "
           f"{len(heldout_tsv)} held-out file pairs ({time.time() - t0:.0f}s)")
+    if args.heldout_only:
+        write_heldout(args.heldout_out, heldout_tsv)
+        print(f"held-out file: {args.heldout_out}")
+        return 0
 
     sp, sp_path, vocab = train_sentencepiece(sp_pairs, work, args.vocab, args.seed)
     pad, bos, eos = sp.pad_id(), sp.bos_id(), sp.eos_id()
@@ -344,8 +355,7 @@ def main() -> int:
         print(f"  {ar}\n    ref {en}\n    hyp {h}")
 
     zip_package(pkg, args.out)
-    args.heldout_out.parent.mkdir(parents=True, exist_ok=True)
-    args.heldout_out.write_text("".join(f"{ar}\t{en}\n" for ar, en in heldout_tsv), encoding="utf-8")
+    write_heldout(args.heldout_out, heldout_tsv)
     size = args.out.stat().st_size
     print(f"package: {args.out} ({size / 1e6:.2f} MB); held-out file: {args.heldout_out}")
     print(f"training time: {train_seconds / 60:.1f} min ({steps} steps, {args.threads} threads, "

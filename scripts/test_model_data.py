@@ -308,8 +308,10 @@ def build_pools(seed_filter: SeedFilter, rng: random.Random) -> tuple[Pools, Poo
     train = Pools(people=people[n_p:], places=places[n_c:],
                   latin=[n for n in latin_list[n_l:] if n not in held_en])
     held = Pools(people=people[:n_p], places=places[:n_c], latin=sorted(held_latin))
-    train_latin = set(train.latin)
-    held.latin = [n for n in held.latin if n not in train_latin]
+    # Held-out Latin names must not occur anywhere in training, not even as the English of a
+    # training Arabic-script name.
+    seen_en = set(train.latin) | {en for _, en in train.people + train.places}
+    held.latin = [n for n in held.latin if n not in seen_en]
     for pools in (train, held):
         pools.countries = [c for c in COUNTRIES if not seed_filter.excluded(c[0], c[1])]
         pools.orgs = [o for o in ORGS if not seed_filter.excluded(o[0], o[1])]

@@ -22,9 +22,9 @@ HELDOUT = Path(__file__).parent / "data" / "heldout_templates.tsv"
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'\-]*")
 
 # Measured on the committed model (docs/test-model.md), minus a margin.
-MIN_BLEU = 72.0
-MIN_CHRF = 84.0
-MAX_MISSING_LATIN = 0.15
+MIN_BLEU = 68.0  # measured 75.6
+MIN_CHRF = 80.0  # measured 86.1
+MAX_MISSING_LATIN = 0.2  # measured 18 of 138 Latin words (13 %)
 
 
 def _heldout() -> list[tuple[str, str]]:
