@@ -12,7 +12,7 @@ How to run (torch lives in a throwaway virtualenv OUTSIDE the repo, never in .ve
     python3 -m venv /tmp/torchvenv
     /tmp/torchvenv/bin/pip install torch==2.13.0          # local CPU wheel; install it first
     /tmp/torchvenv/bin/pip install ctranslate2==4.8.5 sentencepiece==0.2.3 numpy sacrebleu
-    cd /work/main && /tmp/torchvenv/bin/python scripts/build_test_model.py            # CPU, 2 threads
+    cd /work/main && /tmp/torchvenv/bin/python scripts/build_test_model.py            # CPU (1 thread, <= 15 min)
     /tmp/torchvenv/bin/python scripts/build_test_model.py --device cuda              # optional GPU
 
 Training is time-boxed (--max-minutes, default 15): it runs --steps steps with a linear-decay
