@@ -339,7 +339,7 @@ def test_glued_and_stray_placeholders_are_restored_or_removed() -> None:
     tokens = [g.token for g in plan.groups]
     assert len(tokens) >= 2, model_input
     stray = tokens[0][::-1]
-    garbled = f"{tokens[0]}Z and {tokens[1]}ledged that the agreement is important. {stray}"
+    garbled = f"P{tokens[0]}Z and {tokens[1]}ledged that the agreement is important. {stray}"
     text, results = enforcer.finish(plan, garbled)
     assert "Sergey Lavrov" in text or "Lavrov" in text
     assert not any(t in text for t in tokens) and stray not in text

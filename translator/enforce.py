@@ -210,8 +210,8 @@ class GlossaryEnforcer:
             if not count:
                 restored, count = loose.subn(lambda _m, g=group: g.english, output)
             if not count:
-                # The model glued letters to the token ("QXZ", "JZledged"): the word is the name.
-                glued = re.compile(rf"(?<![A-Za-z]){group.token}[A-Za-z]*")
+                # The model glued letters to the token ("QXZ", "PXZ", "JZledged"): the word is the name.
+                glued = re.compile(rf"(?<![A-Za-z])[A-Z]?{group.token}[A-Za-z]*")
                 restored, count = glued.subn(lambda _m, g=group: g.english, output)
             if count and not exact.search(output):
                 tolerant.update(group.indices)
