@@ -21,7 +21,7 @@ from translator.glossary import Glossary, GlossaryEntry, load_glossary
 from translator.glossary_file import match_key
 
 ROOT = Path(__file__).resolve().parent.parent
-ARWIKICATS = Path("/work/shared/data/train/arwikicats")
+ARWIKICATS = ROOT.parent / "shared" / "data" / "train" / "arwikicats"
 
 
 def _type(group: str) -> str:

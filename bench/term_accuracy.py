@@ -41,7 +41,7 @@ from translator.pipeline import translate_paragraphs
 from translator.segment import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
-FLORES = Path("/work/shared/data/flores200-dev")
+FLORES = ROOT.parent / "shared" / "data" / "flores200-dev"
 
 
 @dataclass
