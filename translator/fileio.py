@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from translator.errors import InputError
@@ -78,3 +79,22 @@ def read_user_text(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> str:
     if not text.strip():
         raise InputError(path, "is empty", "nothing to translate")
     return text
+
+
+def read_xml_root(path: Path, hint: str) -> ET.Element:
+    """Parse an XML file a user gave us; InputError (with line and column) if it can't be.
+
+    Args:
+        path: the file.
+        hint: what to do about malformed XML, e.g. "fix or re-export the TMX".
+    """
+    path = Path(path)
+    try:
+        return ET.parse(path).getroot()
+    except FileNotFoundError:
+        raise InputError(path, "file not found", "check the path") from None
+    except ET.ParseError as exc:
+        line, column = exc.position
+        raise InputError(path, f"not well-formed XML at line {line}, column {column}", hint) from None
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror}") from None

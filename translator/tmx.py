@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from translator import __version__
 from translator.errors import InputError
-from translator.fileio import atomic_write_text
+from translator.fileio import atomic_write_text, read_xml_root
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _BIDI = dict.fromkeys(map(ord, "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"))
@@ -107,16 +107,7 @@ def read_tmx(path: Path) -> list[TmxUnit]:
         InputError: the file is missing, not XML, or not a TMX document.
     """
     path = Path(path)
-    try:
-        root = ET.parse(path).getroot()
-    except FileNotFoundError:
-        raise InputError(path, "file not found", "check the path") from None
-    except ET.ParseError as exc:
-        line, column = exc.position
-        raise InputError(path, f"not well-formed XML at line {line}, column {column}",
-                         "fix or re-export the TMX") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror}") from None
+    root = read_xml_root(path, "fix or re-export the TMX")
     if root.tag != "tmx":
         raise InputError(path, f"root element is <{root.tag}>, not <tmx>", "give a TMX file")
     units: list[TmxUnit] = []

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 from translator import __version__
 from translator.document import Article, read_article
 from translator.errors import InputError
-from translator.fileio import atomic_write_text
+from translator.fileio import atomic_write_text, read_xml_root
 from translator.lock import ArticleLock
 from translator.review import ReviewState, Status, load_review, save_review
 from translator.tmx import clean_segment
@@ -120,15 +120,7 @@ def read_xliff(path: Path) -> list[XliffFile]:
         InputError: missing file, malformed XML, or not XLIFF 1.2.
     """
     path = Path(path)
-    try:
-        root = ET.parse(path).getroot()
-    except FileNotFoundError:
-        raise InputError(path, "file not found", "check the path") from None
-    except ET.ParseError as exc:
-        line, column = exc.position
-        raise InputError(path, f"not well-formed XML at line {line}, column {column}", "fix or re-export it") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror}") from None
+    root = read_xml_root(path, "fix or re-export it")
     if root.tag != f"{_Q}xliff":
         version = root.get("version", "")
         raise InputError(path, f"not an XLIFF 1.2 document (root <{root.tag}> version {version!r})",

@@ -34,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the figures."""
     from translator.config import load_settings
+    from translator.enforce import enforcer_from_settings
     from translator.evaluate import evaluate
     from translator.fileio import atomic_write_text
 
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
         engine = load_engine(settings)
         if not (args.no_enforce or args.no_glossary):
-            enforcer = _enforcer(settings)
+            enforcer = enforcer_from_settings(settings)
     result = evaluate(args.src, args.ref, hyp=args.hyp, engine=engine, enforcer=enforcer,
                       glossary=glossary, limit=args.limit)
     if args.save_hyp:
@@ -82,11 +83,3 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
     return 0
 
-
-def _enforcer(settings: object) -> object | None:
-    """The glossary enforcer, once translator.enforce exists."""
-    try:
-        from translator.enforce import enforcer_from_settings  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return enforcer_from_settings(settings)

@@ -21,6 +21,7 @@ def run(args: argparse.Namespace) -> int:
     """Translate the article and write or print the English."""
     from translator.config import load_settings
     from translator.document import Kind, read_article
+    from translator.enforce import enforcer_from_settings
     from translator.fileio import atomic_write_text
     from translator.models import load_engine
     from translator.pipeline import translate_paragraphs
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
         raise InputError(args.output, "is a folder", "give a file name for the English, e.g. -o article.en.md")
     engine = load_engine(settings)
-    enforcer = None if args.no_glossary else _enforcer(settings)
+    enforcer = None if args.no_glossary else enforcer_from_settings(settings, args.file.parent)  # shipped + the folder's glossary.yaml
     paragraphs = article.translatable
     results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer)
     blocks = [f"# {r.text}" if p.kind is Kind.TITLE else r.text for p, r in zip(paragraphs, results)]
@@ -46,11 +47,3 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     return 0
 
-
-def _enforcer(settings: object) -> object | None:
-    """The glossary enforcer, once translator.enforce exists."""
-    try:
-        from translator.enforce import enforcer_from_settings  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return enforcer_from_settings(settings)
