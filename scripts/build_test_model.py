@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import sys
@@ -133,11 +134,18 @@ def train_sentencepiece(sp_pairs, work: Path, vocab: int, seed: int):
     lines = [s for pair in sp_pairs for s in pair]
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
     prefix = work / "sentencepiece"
-    spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(prefix), vocab_size=vocab, model_type="unigram",
-        character_coverage=1.0, byte_fallback=True, unk_id=0, bos_id=1, eos_id=2, pad_id=3,
-        pad_piece="<pad>", num_threads=2, shuffle_input_sentence=False, seed_sentencepiece_size=200_000,
-        minloglevel=2)
+    # Relative paths: the model stores its trainer arguments, and the build must not depend on
+    # the work directory's name.
+    cwd = os.getcwd()
+    os.chdir(work)
+    try:
+        spm.SentencePieceTrainer.train(
+            input=corpus.name, model_prefix=prefix.name, vocab_size=vocab, model_type="unigram",
+            character_coverage=1.0, byte_fallback=True, unk_id=0, bos_id=1, eos_id=2, pad_id=3,
+            pad_piece="<pad>", num_threads=2, shuffle_input_sentence=False,
+            seed_sentencepiece_size=200_000, minloglevel=2)
+    finally:
+        os.chdir(cwd)
     sp = spm.SentencePieceProcessor(model_file=str(prefix) + ".model")
     vocab_list = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
     return sp, Path(str(prefix) + ".model"), vocab_list
