@@ -7,6 +7,7 @@ Exit codes: 0 every file ok (translated now or by an earlier run), 1 at least on
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if memory is not None:
             memory.close()
-    _print_summary(Console(), report)
+    out = Console()
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out = Console(width=140)  # piped to a file or log: show every column rather than 80 wide
+    _print_summary(out, report)
     err.print(f"report: {out_dir / REPORT_NAME}   manifest: {out_dir / MANIFEST_NAME}   model: {engine.label}",
               highlight=False, soft_wrap=True)
     return 0 if report.ok else 1
@@ -133,11 +137,12 @@ def _print_summary(console: Any, report: Any) -> None:
     from rich.table import Table
 
     table = Table(title="batch summary", title_justify="left")
-    table.add_column("file", overflow="fold")
+    longest = max((len(f.file) for f in report.files), default=4)
+    table.add_column("file", overflow="fold", min_width=min(longest, 40))
     table.add_column("status", no_wrap=True)
     for name in ("paragraphs", "memory", "terms", "QA"):
         table.add_column(name, justify="right", no_wrap=True)
-    table.add_column("reason", overflow="fold", min_width=20)
+    table.add_column("reason", overflow="fold")  # empty unless a file failed: no width reserved
     for f in report.files:
         status = {"ok": "[green]ok[/]", "failed": "[red]failed[/]"}.get(f.status, f.status)
         if f.resumed:
