@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 from typing import Any
+
+from translator.commands.common import add_device_option, settings_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="where to write the English and the report (default: IN_DIR/english)")
     p.add_argument("--glob", default="*.txt", metavar="PATTERN",
                    help="which files to translate (default: *.txt; use **/*.txt for sub-folders)")
-    p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device (default: cpu)")
+    add_device_option(p)
     p.add_argument("--force", action="store_true", help="translate every file again, even finished ones")
     p.add_argument("--format", dest="fmt", choices=["md", "txt", "bilingual"], default="md",
                    help="output: English Markdown (default), plain text, or bilingual Markdown")
@@ -41,14 +42,11 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from translator.batch import MANIFEST_NAME, REPORT_NAME, BatchOptions, glossary_fingerprint, run_batch
-    from translator.config import load_settings
     from translator.errors import InputError
     from translator.memory import TranslationMemory
     from translator.models import load_engine
 
-    settings = load_settings()
-    if args.device:
-        settings = settings.with_(device=args.device)
+    settings = settings_from_args(args)
     in_dir: Path = args.in_dir
     if not in_dir.is_dir():  # before loading the model or creating the memory folder
         raise InputError(in_dir, "is not a folder", "give the folder that holds the articles")
@@ -82,8 +80,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _force_progress() -> bool:
-    import os
-
     return bool(os.environ.get("TRANSLATOR_PROGRESS"))
 
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from translator.commands.qa import add_glossary_options, glossary_from_args
+from translator.commands.common import (
+    add_device_option,
+    add_glossary_options,
+    glossary_from_args,
+    print_json,
+    settings_from_args,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--ref", type=Path, required=True, help="English reference, aligned with --src")
     p.add_argument("--hyp", type=Path, help="score this English translation instead of translating")
     p.add_argument("--limit", type=int, metavar="N", help="use only the first N segments")
-    p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device (default: cpu)")
+    add_device_option(p)
     p.add_argument("--no-enforce", action="store_true", help="raw model output, no glossary enforcement")
     p.add_argument("--save-hyp", type=Path, metavar="PATH", help="write the translations here, one per line")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -33,14 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the figures."""
-    from translator.config import load_settings
     from translator.enforce import enforcer_from_settings
     from translator.evaluate import evaluate
     from translator.fileio import atomic_write_text
 
-    settings = load_settings()
-    if args.device:
-        settings = settings.with_(device=args.device)
+    settings = settings_from_args(args)
     if args.glossary and not args.no_glossary:
         settings = settings.with_(glossary_paths=tuple(args.glossary))
     glossary = glossary_from_args(args, settings)
@@ -58,8 +60,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = result.to_json()
         data["glossary_enforced"] = None if args.hyp else enforcer is not None
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        print_json(data)
         return 0
     source = f"model {result.model}" if result.model else f"translation {args.hyp}"
     print(f"{result.segments} segments, {source}" + ("" if args.hyp else

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from translator.commands.common import print_error
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             done = export_article(path, args.fmt, args.output, args.reviewed_only)
         except InputError as exc:
             failed += 1
-            print(f"translator: error: {exc}", file=sys.stderr)
+            print_error(exc)
             continue
         kind = "units" if args.fmt in ("tmx", "xliff") else "paragraphs"
         print(f"wrote {done.path} ({done.units} {kind})")

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
-from typing import Any
+
+from translator.commands.common import (
+    add_glossary_options,
+    folder_of,
+    glossary_from_args,
+    print_error,
+    print_json,
+    reviewed_articles,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,36 +31,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def add_glossary_options(p: argparse.ArgumentParser) -> None:
-    """--glossary / --no-glossary, shared by qa, evaluate and report."""
-    p.add_argument("--glossary", type=Path, action="append", metavar="PATH",
-                   help="glossary file or folder (repeatable; default: the configured glossaries)")
-    p.add_argument("--no-glossary", action="store_true", help="skip glossary term checks")
-
-
-def glossary_from_args(args: argparse.Namespace, settings: Any, folder: Path | None = None) -> Any:
-    """The glossary chosen on the command line (default: configured + project glossary of `folder`), or None."""
-    if args.no_glossary:
-        return None
-    from translator.qa import load_glossary
-
-    return load_glossary(settings, args.glossary, folder)
-
-
 def run(args: argparse.Namespace) -> int:
     """Check every reviewed article and print findings; 1 if any is an error."""
     from translator.config import load_settings
     from translator.document import read_article
-    from translator.errors import InputError, TranslatorError
-    from translator.qa import check_review, find_reviewed, summarize
+    from translator.errors import TranslatorError
+    from translator.qa import check_review, summarize
     from translator.review import load_review
 
     settings = load_settings()
-    articles = find_reviewed(args.path)
-    if not articles:
-        raise InputError(args.path, "no reviewed articles (no *.review.json) in this folder",
-                         "translate or review articles first")
-    glossary = glossary_from_args(args, settings, args.path if args.path.is_dir() else args.path.parent)
+    articles = reviewed_articles(args.path)
+    glossary = glossary_from_args(args, settings, folder_of(args.path))
     results = []
     failed = 0
     for path in articles:
@@ -64,19 +51,18 @@ def run(args: argparse.Namespace) -> int:
         except TranslatorError as exc:
             if len(articles) == 1:
                 raise
-            print(f"translator: error: {exc}", file=sys.stderr)  # one bad file does not hide the rest
+            print_error(exc)  # one bad file does not hide the rest
             failed += 1
             continue
         results.append((path, findings))
     counts = summarize(f for _, fs in results for f in fs)
     errors, warnings = counts.get("error", 0), counts.get("warning", 0)
     if args.json:
-        json.dump({
+        print_json({
             "articles": [{"article": str(p), "findings": [f.to_json() for f in fs]} for p, fs in results],
             "errors": errors,
             "warnings": warnings,
-        }, sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        })
     else:
         for path, findings in results:
             for f in findings:

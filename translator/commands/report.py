@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from translator.commands.qa import add_glossary_options, glossary_from_args
+from translator.commands.common import (
+    add_glossary_options,
+    folder_of,
+    glossary_from_args,
+    print_error,
+    print_json,
+    reviewed_articles,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,27 +34,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Compute and print the report."""
     from translator.config import load_settings
-    from translator.errors import InputError
     from translator.postedit import report, score_signatures
-    from translator.qa import find_reviewed
 
     settings = load_settings()
-    paths = find_reviewed(args.path)
-    if not paths:
-        raise InputError(args.path, "no reviewed articles (no *.review.json) in this folder",
-                         "translate or review articles first")
-    glossary = glossary_from_args(args, settings, args.path if args.path.is_dir() else args.path.parent)
+    paths = reviewed_articles(args.path)
+    glossary = glossary_from_args(args, settings, folder_of(args.path))
     failed: list[Path] = []
 
     def skip(path: Path, exc: Exception) -> None:  # one bad file does not hide the rest
-        print(f"translator: error: {exc}", file=sys.stderr)
+        print_error(exc)
         failed.append(path)
 
     per_article, total = report(paths, glossary, on_error=skip if len(paths) > 1 else None)
     if args.json:
-        json.dump({"articles": [r.to_json() for r in per_article], "total": total.to_json(),
-                   "signatures": score_signatures()}, sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        print_json({"articles": [r.to_json() for r in per_article], "total": total.to_json(),
+                    "signatures": score_signatures()})
         return 1 if failed else 0
     rows = [_row(r.article.name if r.article else "", r) for r in per_article]
     if len(per_article) > 1:
@@ -60,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         cells = [str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))]
         print("  ".join(cells).rstrip())
     signatures = score_signatures()
-    print(f"reviewed = paragraphs edited or accepted by a person; edited = of those, changed from the machine output")
+    print("reviewed = paragraphs edited or accepted by a person; edited = of those, changed from the machine output")
     print(f"TER|{signatures['ter']}  chrF2|{signatures['chrf']} (machine output scored against the final English)")
     return 1 if failed else 0
 

@@ -6,29 +6,28 @@ import argparse
 import sys
 from pathlib import Path
 
+from translator.commands.common import add_device_option, settings_from_args
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
     p = sub.add_parser("translate", help="translate one article to English (title + paragraphs)")
     p.add_argument("file", type=Path, help="Arabic article (UTF-8 text)")
     p.add_argument("-o", "--output", type=Path, help="write the English here instead of stdout")
-    p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device (default: cpu)")
+    add_device_option(p)
     p.add_argument("--no-glossary", action="store_true", help="raw machine output, no glossary enforcement")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Translate the article and write or print the English."""
-    from translator.config import load_settings
     from translator.document import Kind, read_article
     from translator.enforce import enforcer_from_settings
     from translator.fileio import atomic_write_text
     from translator.models import load_engine
     from translator.pipeline import translate_paragraphs
 
-    settings = load_settings()
-    if args.device:
-        settings = settings.with_(device=args.device)
+    settings = settings_from_args(args)
     article = read_article(args.file)
     if args.output is not None and args.output.is_dir():
         from translator.errors import InputError

@@ -1,0 +1,70 @@
+"""Provides the options and output helpers that several sub-commands share.
+
+Kept light: heavy modules are imported inside the functions so `translator --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_device_option(p: argparse.ArgumentParser) -> None:
+    """--device, for commands that load the model."""
+    p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device (default: cpu)")
+
+
+def settings_from_args(args: argparse.Namespace) -> Any:
+    """The configured settings, with the --device choice applied when the command has one."""
+    from translator.config import load_settings
+
+    settings = load_settings()
+    device = getattr(args, "device", None)
+    return settings.with_(device=device) if device else settings
+
+
+def add_glossary_options(p: argparse.ArgumentParser) -> None:
+    """--glossary / --no-glossary, shared by qa, evaluate and report."""
+    p.add_argument("--glossary", type=Path, action="append", metavar="PATH",
+                   help="glossary file or folder (repeatable; default: the configured glossaries)")
+    p.add_argument("--no-glossary", action="store_true", help="skip glossary term checks")
+
+
+def glossary_from_args(args: argparse.Namespace, settings: Any, folder: Path | None = None) -> Any:
+    """The glossary chosen on the command line (default: configured + project glossary of `folder`), or None."""
+    if args.no_glossary:
+        return None
+    from translator.qa import load_glossary
+
+    return load_glossary(settings, args.glossary, folder)
+
+
+def reviewed_articles(path: Path) -> list[Path]:
+    """Articles under `path` with saved review state; InputError when there are none."""
+    from translator.errors import InputError
+    from translator.qa import find_reviewed
+
+    found = find_reviewed(path)
+    if not found:
+        raise InputError(path, "no reviewed articles (no *.review.json) in this folder",
+                         "translate or review articles first")
+    return found
+
+
+def folder_of(path: Path) -> Path:
+    """`path` if it is a folder, else the folder holding it (where its project glossary lives)."""
+    return path if path.is_dir() else path.parent
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output: UTF-8 text kept readable (Arabic unescaped), one trailing newline."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+    print()
+
+
+def print_error(exc: Exception) -> None:
+    """One failed file's line on stderr, in the CLI's error format, while the command goes on."""
+    print(f"translator: error: {exc}", file=sys.stderr)
