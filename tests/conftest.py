@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+import translator.models
 from translator.config import DEMO_MODEL_PATH, Settings
+from translator.engine import ArgosEngine
+from translator.models import install_package_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -51,3 +54,30 @@ def demo_model_file() -> Path:
     if not DEMO_MODEL_PATH.exists():
         pytest.fail(f"demo model missing at {DEMO_MODEL_PATH}; build it with scripts/build_test_model.py")
     return DEMO_MODEL_PATH
+
+
+@pytest.fixture
+def installed(home: Path, request: pytest.FixtureRequest) -> Settings:
+    """TRANSLATOR_HOME with the demo model installed."""
+    demo_model_file = request.getfixturevalue("demo_model_file")
+    settings = Settings(home=home)
+    install_package_file(settings, demo_model_file)
+    return settings
+
+
+@pytest.fixture
+def recorded(installed: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every sentence the real engine is asked to translate."""
+    seen: list[str] = []
+    real = translator.models.load_engine
+
+    class Recording(ArgosEngine):
+        def translate(self, sentences):  # type: ignore[no-untyped-def]
+            seen.extend(sentences)
+            return super().translate(sentences)
+
+    def load(settings: Settings) -> ArgosEngine:
+        return Recording(real(settings).info.path, settings)
+
+    monkeypatch.setattr(translator.models, "load_engine", load)
+    return seen

@@ -304,26 +304,13 @@ def test_cli_batch_exit_codes_summary_and_report(tmp_path: Path, monkeypatch: py
 
 # -- the real engine (demo model, real CTranslate2 inference) ---------------------------------
 
-def test_cli_batch_with_the_demo_model(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_batch_with_the_demo_model(recorded: list[str], tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
     import shutil
 
-    import translator.models
     from translator import cli
-    from translator.config import Settings
-    from translator.engine import ArgosEngine
-    from translator.models import install_package_file
 
-    install_package_file(Settings(home=home), request.getfixturevalue("demo_model_file"))
-    seen: list[str] = []
-    real = translator.models.load_engine
-
-    class Recording(ArgosEngine):
-        def translate(self, sentences):  # type: ignore[no-untyped-def]
-            seen.extend(sentences)
-            return super().translate(sentences)
-
-    monkeypatch.setattr(translator.models, "load_engine", lambda s: Recording(real(s).info.path, s))
+    seen = recorded
     src = tmp_path / "articles"
     src.mkdir()
     for seed in SEEDS.glob("*.ar.txt"):

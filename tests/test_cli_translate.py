@@ -11,42 +11,12 @@ from pathlib import Path
 
 import pytest
 
-import translator.models
 from tests.conftest import ROOT, SEEDS
 from translator.cli import main
 from translator.config import Settings
 from translator.document import read_article
-from translator.engine import ArgosEngine
-from translator.models import install_package_file
 
 ARTICLE = SEEDS / "turkey-russia-libya-syria.ar.txt"
-
-
-@pytest.fixture
-def installed(home: Path, request: pytest.FixtureRequest) -> Settings:
-    """TRANSLATOR_HOME with the demo model installed."""
-    demo_model_file = request.getfixturevalue("demo_model_file")
-    settings = Settings(home=home)
-    install_package_file(settings, demo_model_file)
-    return settings
-
-
-@pytest.fixture
-def recorded(installed: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every sentence the real engine is asked to translate."""
-    seen: list[str] = []
-    real = translator.models.load_engine
-
-    class Recording(ArgosEngine):
-        def translate(self, sentences):  # type: ignore[no-untyped-def]
-            seen.extend(sentences)
-            return super().translate(sentences)
-
-    def load(settings: Settings) -> ArgosEngine:
-        return Recording(real(settings).info.path, settings)
-
-    monkeypatch.setattr(translator.models, "load_engine", load)
-    return seen
 
 
 def english_blocks(text: str) -> list[str]:
