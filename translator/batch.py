@@ -213,7 +213,8 @@ class _Run:
         """Read and hash every file; return the ones still to translate (others are final)."""
         old_files: dict[str, dict[str, Any]] = {}
         if previous and not self.options.force and _same_work(previous.get("manifest", {}), self.report.manifest):
-            old_files = {f.get("file"): f for f in previous.get("files", []) if isinstance(f, dict)}
+            old_files = {f["file"]: f for f in previous.get("files", [])
+                         if isinstance(f, dict) and isinstance(f.get("file"), str)}
         todo: list[FileResult] = []
         claimed: dict[Path, str] = {}
         for path in paths:

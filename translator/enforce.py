@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,13 +207,14 @@ class GlossaryEnforcer:
         for group in plan.groups:
             exact = re.compile(rf"(?<![A-Za-z]){group.token}(?![A-Za-z])")
             loose = re.compile(rf"(?<![A-Za-z]){group.token[0]}+{group.token[1]}+(?![A-Za-z])", re.IGNORECASE)
-            restored, count = exact.subn(lambda _m, g=group: g.english, output)
+            name = _literal(group.english)  # a function, so backslashes in the name stay literal
+            restored, count = exact.subn(name, output)
             if not count:
-                restored, count = loose.subn(lambda _m, g=group: g.english, output)
+                restored, count = loose.subn(name, output)
             if not count:
                 # The model glued letters to the token ("QXZ", "PXZ", "JZledged"): the word is the name.
                 glued = re.compile(rf"(?<![A-Za-z])[A-Z]?{group.token}[A-Za-z]*")
-                restored, count = glued.subn(lambda _m, g=group: g.english, output)
+                restored, count = glued.subn(name, output)
             if count and not exact.search(output):
                 tolerant.update(group.indices)
             output = restored
@@ -224,6 +226,11 @@ class GlossaryEnforcer:
             if results[i].found:
                 results[i].found, results[i].repaired = False, True
         return text, results
+
+
+def _literal(text: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement that inserts `text` as is."""
+    return lambda _m: text
 
 
 def _runs(sentence: str, matches: list[Match]) -> list[list[int]]:
@@ -402,9 +409,9 @@ def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tup
         current = output[o_s:o_e]
         new = current
         if repair:
-            preferred = results[i].english
-            if results[i].repaired or (_fold(current) == _fold(preferred) and current != preferred):
-                new = preferred
+            wanted = results[i].english
+            if results[i].repaired or (_fold(current) == _fold(wanted) and current != wanted):
+                new = wanted
         edits.append((o_s, o_e, new, i))
     edits.sort()
     text_parts: list[str] = []

@@ -73,10 +73,10 @@ def _is_false_break(text: str, start: int, match: re.Match[str]) -> bool:
         letters = token.rstrip(".")
         return len(letters) < 2 or letters in ABBREVIATIONS or not letters[-1].isalpha()
     if punct in ("؛", ";"):
-        before = len(text[start:pos].split())
+        words_before = len(text[start:pos].split())
         # counted to the next comma too: "الليبي؛ حليف موسكو، يثير" is one sentence
-        after = len(re.split(r"[.!?؟؛;…،,]", text[match.end():], maxsplit=1)[0].split())
-        return before < MIN_CLAUSE_WORDS or after < MIN_CLAUSE_WORDS
+        words_after = len(re.split(r"[.!?؟؛;…،,]", text[match.end():], maxsplit=1)[0].split())
+        return words_before < MIN_CLAUSE_WORDS or words_after < MIN_CLAUSE_WORDS
     if punct != ".":
         return False
     if not token:
