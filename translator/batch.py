@@ -224,7 +224,8 @@ class _Run:
             out = self.output_path(path)
             result.output = out.relative_to(self.options.out_dir).as_posix()
             if out in claimed:
-                result.status, result.reason = "failed", f"output name {result.output} is also that of {claimed[out]}; rename one"
+                result.status = "failed"
+                result.reason = f"output name {result.output} is also that of {claimed[out]}; rename one"
                 continue
             claimed[out] = rel
             try:

@@ -56,7 +56,7 @@ class Settings:
         """Folder of installed Argos packages (one sub-folder per package)."""
         return self.home / "models"
 
-    def with_(self, **changes: object) -> "Settings":
+    def with_(self, **changes: object) -> Settings:
         """Return a copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
 

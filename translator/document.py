@@ -87,7 +87,7 @@ class JunkFilter:
         self.patterns = patterns
 
     @classmethod
-    def from_files(cls, *paths: Path) -> "JunkFilter":
+    def from_files(cls, *paths: Path) -> JunkFilter:
         """Load pattern files (see data/junk_lines.txt for the format)."""
         exact: set[str] = set()
         patterns: list[re.Pattern[str]] = []

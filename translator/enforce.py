@@ -81,7 +81,7 @@ class Plan:
     source: str
     model_input: str
     matches: list[Match] = field(default_factory=list)
-    groups: list["_Group"] = field(default_factory=list)
+    groups: list[_Group] = field(default_factory=list)
 
 
 def takes_article(entry: GlossaryEntry) -> bool:
@@ -450,7 +450,7 @@ def _article_for(entry: GlossaryEntry, before: str) -> str:
     if re.search(r"-\w+ $", before):  # a compound modifier: "the Tripoli-based Government …" is too far back
         return ""
     # A capitalised word right before is part of a longer name ("UN Security Council").
-    if previous[-1][:1].isupper() and before.rstrip()[-1:].isalnum() and word not in {"and", "or"}:
-        if not _opens_sentence(before[: before.rstrip().rfind(previous[-1])]):
-            return ""
+    if (previous[-1][:1].isupper() and before.rstrip()[-1:].isalnum() and word not in {"and", "or"}
+            and not _opens_sentence(before[: before.rstrip().rfind(previous[-1])])):
+        return ""
     return "the "

@@ -134,7 +134,8 @@ class ArgosEngine:
         try:
             sp = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
         except (RuntimeError, OSError) as exc:
-            raise EngineError(f"{sp_path}: cannot load the SentencePiece model ({_first_line(exc)}); reinstall the model") from None
+            raise EngineError(f"{sp_path}: cannot load the SentencePiece model ({_first_line(exc)}); "
+                              "reinstall the model") from None
         try:
             translator = ctranslate2.Translator(
                 str(model_dir),

@@ -48,7 +48,7 @@ class Glossary:
         self._fingerprint = ""
 
     @classmethod
-    def from_entries(cls, entries: Iterable[GlossaryEntry]) -> "Glossary":
+    def from_entries(cls, entries: Iterable[GlossaryEntry]) -> Glossary:
         """A glossary built in code (later entries win on a shared form)."""
         return cls(list(entries))
 
@@ -129,16 +129,20 @@ def load_glossary(paths: Sequence[Path | str] | Path | str) -> Glossary:
                     same = layer_owner.get(key)
                     if same is not None and same.file != entry.file:
                         if same.en == entry.en:
-                            problems.append(f"{entry.where}:1: duplicate entry: '{variant}' is already listed at {same.where}")
+                            problems.append(
+                                f"{entry.where}:1: duplicate entry: '{variant}' is already listed at {same.where}"
+                            )
                         else:
                             problems.append(
-                                f"{entry.where}:1: conflict: '{variant}' → '{entry.en}' here but → '{same.en}' at {same.where}"
+                                f"{entry.where}:1: conflict: '{variant}' → '{entry.en}' here "
+                                f"but → '{same.en}' at {same.where}"
                             )
                         continue
                     layer_owner[key] = entry
                     earlier = owner.get(key)
                     if earlier is not None and earlier.file != entry.file and earlier.en != entry.en:
-                        overrides.append(f"{entry.where}: '{variant}' → '{entry.en}' overrides '{earlier.en}' from {earlier.where}")
+                        overrides.append(f"{entry.where}: '{variant}' → '{entry.en}' "
+                                         f"overrides '{earlier.en}' from {earlier.where}")
                     owner[key] = entry
                 entries.append(entry)
     if problems:

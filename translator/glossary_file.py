@@ -119,10 +119,13 @@ def parse_text(text: str, path: Path | str) -> ParsedFile:
             if key in seen:
                 other_en, other_where = seen[key]
                 if other_en == entry.en:
-                    problems.append(f"{_at(path, node)}: duplicate entry: '{variant}' is already listed at {other_where}")
+                    problems.append(
+                        f"{_at(path, node)}: duplicate entry: '{variant}' is already listed at {other_where}"
+                    )
                 else:
                     problems.append(
-                        f"{_at(path, node)}: conflict: '{variant}' → '{entry.en}' here but → '{other_en}' at {other_where}"
+                        f"{_at(path, node)}: conflict: '{variant}' → '{entry.en}' here "
+                        f"but → '{other_en}' at {other_where}"
                     )
             else:
                 seen[key] = (entry.en, entry.where)

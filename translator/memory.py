@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from translator.arabic import normalize
@@ -56,7 +56,7 @@ def source_key(text: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class TranslationMemory:
             raise InputError(self.path, f"translation memory cannot be created ({exc.strerror})") from None
 
     @classmethod
-    def for_folder(cls, folder: Path, model: str | None = None, glossary: str = "") -> "TranslationMemory":
+    def for_folder(cls, folder: Path, model: str | None = None, glossary: str = "") -> TranslationMemory:
         """Open the memory of the project folder `folder`."""
         return cls(memory_path(folder), model, glossary)
 
@@ -126,7 +126,7 @@ class TranslationMemory:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> "TranslationMemory":
+    def __enter__(self) -> TranslationMemory:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -198,7 +198,8 @@ def validate_package(path: Path, label: str | None = None) -> PackageCheck:
             except (ValueError, UnicodeDecodeError) as exc:
                 raise refuse(f"metadata.json is not valid JSON ({_first_line(exc)})") from None
     except zipfile.BadZipFile as exc:
-        raise refuse(f"not a readable zip archive, perhaps a corrupt or truncated download ({_first_line(exc)})") from None
+        raise refuse("not a readable zip archive, perhaps a corrupt or truncated download "
+                     f"({_first_line(exc)})") from None
     except (OSError, EOFError, zlib.error) as exc:
         raise refuse(f"cannot read the archive ({_first_line(exc)})") from None
     if not isinstance(metadata, dict):
@@ -286,7 +287,9 @@ def fetch_index(url: str, timeout: float = NETWORK_TIMEOUT) -> list[dict[str, An
             f"cannot fetch the package index {url} ({_network_reason(exc)}); {INSTALL_FROM_FILE_HINT}"
         ) from None
     if len(data) > MAX_INDEX_BYTES:
-        raise IndexUnavailableError(f"the package index {url} is over {MAX_INDEX_BYTES} bytes; {INSTALL_FROM_FILE_HINT}")
+        raise IndexUnavailableError(
+            f"the package index {url} is over {MAX_INDEX_BYTES} bytes; {INSTALL_FROM_FILE_HINT}"
+        )
     try:
         index = json.loads(data.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
@@ -324,7 +327,9 @@ def install_from_index(settings: Settings, progress: ProgressCallback | None = N
     url = settings.package_index
     entry = pick_ar_en(fetch_index(url))
     if entry is None:
-        raise IndexUnavailableError(f"the package index {url} lists no Arabic->English package; {INSTALL_FROM_FILE_HINT}")
+        raise IndexUnavailableError(
+            f"the package index {url} lists no Arabic->English package; {INSTALL_FROM_FILE_HINT}"
+        )
     root = _writable_models_dir(settings)
     fd, tmp_name = tempfile.mkstemp(prefix=".download-", suffix=".argosmodel", dir=root)
     os.close(fd)

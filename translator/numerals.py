@@ -134,7 +134,8 @@ def extract_numbers(text: str, *, arabic: bool) -> list[Number]:
         if scale:
             word = scale.group(1).lower() if not arabic else scale.group(1)
             values |= {round(v * scales[word], 6) for v in values}  # 1.15 * 1e6 is 1149999.99…
-        percent = bool(percent_after.match(after) or _PERCENT_BEFORE.search(text[max(0, match.start() - 3):match.start()]))
+        just_before = text[max(0, match.start() - 3):match.start()]
+        percent = bool(percent_after.match(after) or _PERCENT_BEFORE.search(just_before))
         numbers.append(Number(match.group(1), frozenset(values), percent))
     return numbers
 

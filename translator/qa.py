@@ -108,7 +108,8 @@ def _number_findings(source: str, target: str) -> list[tuple[Severity, str]]:
         if match is not None:
             unused.remove(match)
             if number.percent and not match.percent:
-                problems.append((Severity.WARNING, f"{number.text}% in the source is not a percentage in the English ({match.text})"))
+                problems.append((Severity.WARNING,
+                                 f"{number.text}% in the source is not a percentage in the English ({match.text})"))
             continue
         if number.values & tgt_words or any(t.values & number.values for t in tgt):
             continue  # spelled out ("3 أيام" -> "three days") or repeated in the source
@@ -235,7 +236,7 @@ def brackets_balanced(text: str) -> bool:
     for ch in text:
         if ch in "([{":
             stack.append(ch)
-        elif ch in _PAIRS:
+        elif ch in _PAIRS:  # noqa: SIM102 - the pop must only happen for a closing bracket
             if not stack or stack.pop() != _PAIRS[ch]:
                 return False
     return not stack
@@ -320,7 +321,8 @@ def check_paragraph(
             if ratio > norm_ratio * LENGTH_FACTOR or ratio < norm_ratio / LENGTH_FACTOR:
                 word = "long" if ratio > norm_ratio else "short"
                 raw.append((Check.LENGTH, Severity.WARNING,
-                            f"English is unusually {word}: {ratio:.2f}× the Arabic length, article norm {norm_ratio:.2f}×"))
+                            f"English is unusually {word}: {ratio:.2f}× the Arabic length, "
+                            f"article norm {norm_ratio:.2f}×"))
         repeated = repetition(target)
         if repeated:
             raw.append((Check.REPEAT, Severity.WARNING, f"repeated words, as in a decoding loop: {repeated[:60]!r}"))
@@ -447,7 +449,9 @@ def _article_for_state(state: Path) -> Path | None:
     return next((c for c in candidates if c.is_file()), None)
 
 
-def load_glossary(settings: Any, paths: Sequence[Path] | None = None, folder: Path | None = None) -> GlossaryLike | None:
+def load_glossary(
+    settings: Any, paths: Sequence[Path] | None = None, folder: Path | None = None
+) -> GlossaryLike | None:
     """The glossary for QA: `paths` if given, else the configured glossaries plus the project
     glossary (glossary.yaml) of `folder`; None when no glossary file exists.
 

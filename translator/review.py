@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
@@ -32,7 +32,7 @@ class Status(str, Enum):
 
 def now_iso() -> str:
     """UTC timestamp with seconds, for review records."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -53,7 +53,7 @@ class ParagraphReview:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> "ParagraphReview":
+    def from_json(cls, data: dict[str, object]) -> ParagraphReview:
         return cls(
             status=Status(str(data.get("status", "new"))),
             machine=data.get("machine"),  # type: ignore[arg-type]

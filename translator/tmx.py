@@ -13,7 +13,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -47,12 +47,12 @@ def clean_segment(text: str) -> str:
 def _tmx_date(iso: str) -> str:
     """ISO timestamp -> TMX `YYYYMMDDThhmmssZ` (UTC); now if missing or unreadable."""
     try:
-        moment = datetime.fromisoformat(iso) if iso else datetime.now(timezone.utc)
+        moment = datetime.fromisoformat(iso) if iso else datetime.now(UTC)
     except ValueError:
-        moment = datetime.now(timezone.utc)
+        moment = datetime.now(UTC)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def render_tmx(units: Iterable[TmxUnit]) -> str:

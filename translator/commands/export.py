@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("target", type=Path, metavar="ARTICLE_OR_DIR", help="an article file or a folder of articles")
     p.add_argument("--format", dest="fmt", required=True, choices=["md", "txt", "bilingual", "tmx", "xliff"])
-    p.add_argument("-o", "--output", type=Path, metavar="DIR", help="folder for the exports (default: beside each article)")
+    p.add_argument("-o", "--output", type=Path, metavar="DIR",
+                   help="folder for the exports (default: beside each article)")
     p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="articles of a folder (default: *.txt)")
     p.add_argument("--reviewed-only", action="store_true", help="md/txt/bilingual: only reviewed paragraphs")
     p.set_defaults(func=run)

@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 #: File of the shipped glossary folder that `add` writes each type to by default.
-TYPE_FILES = {"person": "people.yaml", "place": "places.yaml", "organisation": "organisations.yaml", "term": "terms.yaml"}
+TYPE_FILES = {
+    "person": "people.yaml", "place": "places.yaml", "organisation": "organisations.yaml", "term": "terms.yaml",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add = gsub.add_parser("add", help="append an entry, keeping the file's comments and order")
     add.add_argument("--ar", required=True, action="append", help="Arabic form (repeat for spelling variants)")
     add.add_argument("--en", required=True, help="preferred English")
-    add.add_argument("--type", default="term", choices=["person", "place", "organisation", "term"], help="default: term")
+    add.add_argument("--type", default="term", choices=list(TYPE_FILES), help="default: term")
     add.add_argument("--alt", action="append", default=[], help="accepted English alternative (repeatable)")
     add.add_argument("--note", default="", help="note for translators")
     add.add_argument("--file", type=Path,

@@ -100,8 +100,8 @@ def run_remove(args: argparse.Namespace) -> int:
 def run_ensure(args: argparse.Namespace) -> int:
     """Keep the installed model, else install from the index, else the bundled demo model."""
     from translator.config import load_settings
-    from translator.models import ensure_model, find_model
     from translator.errors import NoModelError
+    from translator.models import ensure_model, find_model
 
     settings = load_settings()
     try:
@@ -132,8 +132,7 @@ def _describe(info: Any) -> str:
 def _progress_bar() -> Iterator[Any]:
     """A download progress callback drawing a Rich bar on stderr (shown once bytes flow)."""
     from rich.console import Console
-    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
-                               TransferSpeedColumn)
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
     bar = Progress(
         TextColumn("downloading"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),

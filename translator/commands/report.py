@@ -66,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _row(name: str, r: Any) -> tuple[str, ...]:
     share = f"{r.changed}/{r.post_edited} ({r.edited_share:.0%})" if r.post_edited else "0/0"
-    terms = "-" if r.terms_matched is None else f"{r.terms_machine}/{r.terms_matched} → {r.terms_final}/{r.terms_matched}"
+    terms = "-"
+    if r.terms_matched is not None:
+        terms = f"{r.terms_machine}/{r.terms_matched} → {r.terms_final}/{r.terms_matched}"
     ter = "-" if r.ter is None else f"{r.ter:.1f}"
     chrf = "-" if r.chrf is None else f"{r.chrf:.1f}"
     return (name, str(r.paragraphs), str(r.post_edited), share, ter, chrf, terms, f"{r.qa_errors}/{r.qa_warnings}")

@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
 
         raise InputError(args.output, "is a folder", "give a file name for the English, e.g. -o article.en.md")
     engine = load_engine(settings)
-    enforcer = None if args.no_glossary else enforcer_from_settings(settings, args.file.parent)  # shipped + the folder's glossary.yaml
+    # shipped glossaries + the folder's glossary.yaml
+    enforcer = None if args.no_glossary else enforcer_from_settings(settings, args.file.parent)
     paragraphs = article.translatable
     results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer)
     blocks = [f"# {r.text}" if p.kind is Kind.TITLE else r.text for p, r in zip(paragraphs, results)]
