@@ -47,7 +47,7 @@ def rss_mib() -> float:
 class Timer:
     """Wall-clock and process CPU seconds of a block (CPU time is robust to a busy shared machine)."""
 
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
 
@@ -97,10 +97,10 @@ def run_ours(in_dir: Path, out_dir: Path, engine, settings, force: bool) -> tupl
     from translator.memory import TranslationMemory
 
     enforcer = _enforcer(settings, in_dir)
-    with TranslationMemory.for_folder(in_dir, engine.label, glossary_fingerprint(enforcer)) as memory:
-        with Timer() as timer:
-            report = run_batch(BatchOptions(in_dir, out_dir, force=force), engine, enforcer, memory,
-                               settings=settings, glossary=getattr(enforcer, "glossary", None))
+    memory = TranslationMemory.for_folder(in_dir, engine.label, glossary_fingerprint(enforcer))
+    with memory, Timer() as timer:
+        report = run_batch(BatchOptions(in_dir, out_dir, force=force), engine, enforcer, memory,
+                           settings=settings, glossary=getattr(enforcer, "glossary", None))
     assert report.ok, [f.reason for f in report.files if f.status != "ok"]
     return timer, report
 

@@ -221,7 +221,8 @@ def main() -> None:
     for t in sets:
         r = t.results
         if "terms_chrf_raw" in r:
-            print(f"  {t.name:<22}" + ", ".join(f"{m} {r['terms_chrf_raw']} → {r[m]['terms_chrf']}" for m in args.methods))
+            changes = (f"{m} {r['terms_chrf_raw']} → {r[m]['terms_chrf']}" for m in args.methods)
+            print(f"  {t.name:<22}" + ", ".join(changes))
     for t in sets:
         missing = t.results[args.methods[-1]]["missing"]
         if missing:

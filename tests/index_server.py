@@ -49,7 +49,7 @@ class IndexServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def __enter__(self) -> "IndexServer":
+    def __enter__(self) -> IndexServer:
         self._thread.start()
         return self
 

@@ -172,7 +172,8 @@ def test_memory_makes_the_second_run_free(tmp_path: Path) -> None:
         report = run_batch(BatchOptions(tmp_path / "in", tmp_path / "out2"), engine, memory=memory)
     assert len(engine.sentences) == count
     assert report.counts()["from_memory"] == 12
-    assert (tmp_path / "out1" / "article-00.en.md").read_bytes() == (tmp_path / "out2" / "article-00.en.md").read_bytes()
+    first, second = (tmp_path / out / "article-00.en.md" for out in ("out1", "out2"))
+    assert first.read_bytes() == second.read_bytes()
 
 
 def test_output_name_clash_is_reported(tmp_path: Path) -> None:

@@ -29,7 +29,10 @@ def test_single_newlines_split_and_read_more_is_junk() -> None:
     assert len(article.translatable) == 18
 
 
-@pytest.mark.parametrize("raw", [b"\xef\xbb\xbf\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7\r\n\r\nline two\r\n", "مرحبا\n\nline two\n".encode()])
+@pytest.mark.parametrize("raw", [
+    b"\xef\xbb\xbf\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7\r\n\r\nline two\r\n",
+    "مرحبا\n\nline two\n".encode(),
+])
 def test_bom_and_crlf(tmp_path: Path, raw: bytes) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(raw)

@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translator.config import SHIPPED_GLOSSARY_DIR, Settings
-from translator.enforce import PLACEHOLDERS, GlossaryEnforcer, TermResult, enforcer_from_settings, takes_article, verify_terms
+from translator.enforce import (
+    PLACEHOLDERS,
+    GlossaryEnforcer,
+    TermResult,
+    enforcer_from_settings,
+    takes_article,
+    verify_terms,
+)
 from translator.glossary import add_entry, load_glossary, project_glossary_path
 from translator.pipeline import translate_paragraphs
 
@@ -109,7 +116,8 @@ def test_unknown_method_is_refused(enforcer: GlossaryEnforcer) -> None:
     ],
 )
 def test_term_methods(enforcer: GlossaryEnforcer, terms: str, model_input: str) -> None:
-    assert GlossaryEnforcer(enforcer.glossary, terms=terms).prepare("نقل المرتزقة إلى ليبيا لوقف إطلاق النار")[0] == model_input
+    prepared = GlossaryEnforcer(enforcer.glossary, terms=terms).prepare("نقل المرتزقة إلى ليبيا لوقف إطلاق النار")
+    assert prepared[0] == model_input
 
 
 def _finish(enforcer: GlossaryEnforcer, source: str, output: str) -> tuple[str, list[TermResult]]:
@@ -138,13 +146,14 @@ def _finish(enforcer: GlossaryEnforcer, source: str, output: str) -> tuple[str, 
         # possessives are fine
         ("حكومة السراج", "Al-Sarraj's government", "Al-Sarraj's government", [(True, False)]),
         # institutions get "the" where it is missing, not twice, not after a possessive
-        ("قصف الجيش الوطني الليبي", "Libyan National Army shelled.", "The Libyan National Army shelled.", [(True, False)]),
+        ("قصف الجيش الوطني الليبي", "Libyan National Army shelled.", "The Libyan National Army shelled.",
+         [(True, False)]),
         ("قال الجيش الليبي", "said Libyan National Army.", "said the Libyan National Army.", [(True, False)]),
         ("قال الجيش الليبي", "said the Libyan National Army.", "said the Libyan National Army.", [(True, False)]),
         ("قال الجيش الليبي", "Haftar's Libyan National Army", "Haftar's Libyan National Army", [(True, False)]),
         ("ودعا مجلس الأمن", "He asked UN Security Council", "He asked the UN Security Council", [(True, False)]),
-        ("حكومة الوفاق", "the Tripoli-based Government of National Accord", "the Tripoli-based Government of National Accord",
-         [(True, False)]),
+        ("حكومة الوفاق", "the Tripoli-based Government of National Accord",
+         "the Tripoli-based Government of National Accord", [(True, False)]),
         ("عملية إيريني", "Operation Irini began", "Operation Irini began", [(True, False)]),
         # a name opening the sentence gets its capital
         ("وقال السراج", "al-Sarraj said", "Al-Sarraj said", [(True, False)]),
@@ -189,7 +198,8 @@ def test_sentences_without_terms_pass_through(enforcer: GlossaryEnforcer) -> Non
     source = "وقال مصدر إن الوضع خطير."
     model_input, plan = enforcer.prepare(source)
     assert model_input == source
-    assert enforcer.finish(plan, "a source said the situation is serious.") == ("a source said the situation is serious.", [])
+    output = "a source said the situation is serious."
+    assert enforcer.finish(plan, output) == (output, [])
 
 
 def test_pipeline_with_fake_engine(enforcer: GlossaryEnforcer) -> None:
@@ -332,6 +342,7 @@ def test_glued_and_stray_placeholders_are_restored_or_removed() -> None:
     """Seen in the desk with the demo model: "QXZ and JZledged" reached the translator."""
     from translator.enforce import GlossaryEnforcer
     from translator.glossary import load_glossary
+
     from .conftest import ROOT
 
     enforcer = GlossaryEnforcer(load_glossary([ROOT / "glossaries"]))

@@ -102,7 +102,8 @@ _word = st.text(alphabet=_letters, min_size=2, max_size=6)
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(st.tuples(st.lists(_word, min_size=1, max_size=3), st.sampled_from(["person", "term"])), min_size=1, max_size=8),
+    st.lists(st.tuples(st.lists(_word, min_size=1, max_size=3), st.sampled_from(["person", "term"])),
+             min_size=1, max_size=8),
     st.lists(st.one_of(_word, st.sampled_from(["،", ".", "“", "ـ", "\u064e"])), max_size=25),
     st.data(),
 )

@@ -79,7 +79,8 @@ def test_blank_sources_and_targets_are_not_stored(tm: TranslationMemory) -> None
 
 
 def test_fuzzy_matches_are_scored_and_ordered(tm: TranslationMemory) -> None:
-    tm.add_reviewed("قال لافروف إن موسكو قلقة من التدخل التركي.", "Lavrov said Moscow is worried about Turkish interference.")
+    tm.add_reviewed("قال لافروف إن موسكو قلقة من التدخل التركي.",
+                    "Lavrov said Moscow is worried about Turkish interference.")
     tm.add_machine("قال لافروف إن موسكو قلقة من التدخل الروسي.", "machine: Russian", "m1")
     tm.add_machine("بحث وزير الخارجية الروسي ونظيره التركي.", "The ministers talked.", "m1")
     tm.add_machine("نص لا علاقة له", "unrelated", "other-model")
@@ -143,10 +144,9 @@ def test_concurrent_processes_and_threads_lose_nothing(tmp_path: Path) -> None:
 
 
 def test_deferred_groups_writes_and_rolls_back_on_error(tm: TranslationMemory) -> None:
-    with pytest.raises(RuntimeError):
-        with tm.deferred():
-            tm.add_reviewed(SRC, "lost")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), tm.deferred():
+        tm.add_reviewed(SRC, "lost")
+        raise RuntimeError("boom")
     assert tm.lookup(SRC) is None
     with tm.deferred():
         tm.add_reviewed(SRC, "kept")

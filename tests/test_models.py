@@ -112,15 +112,19 @@ BAD_PACKAGES = {
     "missing metadata": (lambda: package_bytes(drop=("metadata.json",)), "metadata.json is missing"),
     "metadata not json": (lambda: package_bytes(metadata="{not json"), "metadata.json is not valid JSON"),
     "metadata not object": (lambda: package_bytes(metadata="[1, 2]"), "not a JSON object"),
-    "wrong language": (lambda: package_bytes(metadata=dict(GOOD_META, from_code="en", to_code="ar")), "en->ar, not Arabic->English"),
+    "wrong language": (lambda: package_bytes(metadata=dict(GOOD_META, from_code="en", to_code="ar")),
+                       "en->ar, not Arabic->English"),
     "wrong type": (lambda: package_bytes(metadata=dict(GOOD_META, type="sbd")), "type is 'sbd'"),
-    "missing model": (lambda: package_bytes(drop=("model/model.bin", "model/config.json")), "model/model.bin is missing"),
+    "missing model": (lambda: package_bytes(drop=("model/model.bin", "model/config.json")),
+                      "model/model.bin is missing"),
     "missing sentencepiece": (lambda: package_bytes(drop=("sentencepiece.model",)), "sentencepiece.model is missing"),
-    "two top folders": (lambda: package_bytes(extra={"other/file.txt": b"x"}), "expected one top-level folder, found 2"),
+    "two top folders": (lambda: package_bytes(extra={"other/file.txt": b"x"}),
+                        "expected one top-level folder, found 2"),
     "top-level file": (lambda: package_bytes(extra={"stray.txt": b"x"}), "outside the package folder"),
     "corrupt zip": (lambda: b"PK\x03\x04 this is not really a zip" * 10, "not a readable zip archive"),
     "truncated zip": (lambda: package_bytes()[:-40], "not a readable zip archive"),
-    "empty zip": (lambda: package_bytes(drop=("metadata.json", "model/model.bin", "model/config.json", "sentencepiece.model", "README.md")), "archive is empty"),
+    "empty zip": (lambda: package_bytes(drop=("metadata.json", "model/model.bin", "model/config.json",
+                                              "sentencepiece.model", "README.md")), "archive is empty"),
 }
 
 
@@ -202,7 +206,8 @@ def test_real_model_preferred_over_demo_and_newest_first(settings: Settings, tmp
     models.install_package_file(settings, write_package(tmp_path / "d.argosmodel", top="demo-ar_en"), demo=True)
     models.install_package_file(settings, write_package(tmp_path / "o.argosmodel", top="z-old"))
     models.install_package_file(
-        settings, write_package(tmp_path / "n.argosmodel", top="z-new", metadata=dict(GOOD_META, package_version="1.10"))
+        settings,
+        write_package(tmp_path / "n.argosmodel", top="z-new", metadata=dict(GOOD_META, package_version="1.10")),
     )
     assert [p.name for p in models.installed_packages(settings)] == ["z-new", "z-old", "demo-ar_en"]
     assert models.find_model(settings).name == "z-new"
@@ -248,7 +253,8 @@ def test_install_from_loopback_index(settings: Settings) -> None:
     assert leftovers(settings) == ["translate-ar_en-1_2"]
 
 
-def test_cli_install_from_index_via_env(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_install_from_index_via_env(home: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
     package = package_bytes(top="translate-ar_en-1_2", metadata=dict(GOOD_META, package_version="1.2"))
     with IndexServer(online_files(package)) as server:
         monkeypatch.setenv("ARGOS_PACKAGE_INDEX", server.url("/index.json"))
@@ -263,15 +269,16 @@ def test_cli_install_from_index_via_env(home: Path, monkeypatch: pytest.MonkeyPa
         ({"/index.json": b"{not json"}, "is not valid JSON"),
         ({"/index.json": b'{"a": 1}'}, "not a JSON list"),
         ({}, "HTTP 404"),
-        ({"/index.json": json.dumps([dict(GOOD_META, to_code="fr", links=["/x"])]).encode()}, "lists no Arabic->English package"),
+        ({"/index.json": json.dumps([dict(GOOD_META, to_code="fr", links=["/x"])]).encode()},
+         "lists no Arabic->English package"),
         ({"/index.json": json.dumps([dict(GOOD_META, links=["/gone.argosmodel"])]).encode()}, "cannot download"),
     ],
     ids=["bad-json", "not-a-list", "index-404", "no-ar-en", "package-404"],
 )
-def test_index_failures_are_one_line_with_the_file_hint(files: dict[str, bytes], expected: str, settings: Settings) -> None:
-    with IndexServer(files) as server:
-        with pytest.raises(IndexUnavailableError) as err:
-            models.install_from_index(settings.with_(package_index=server.url("/index.json")))
+def test_index_failures_are_one_line_with_the_file_hint(files: dict[str, bytes], expected: str,
+                                                        settings: Settings) -> None:
+    with IndexServer(files) as server, pytest.raises(IndexUnavailableError) as err:
+        models.install_from_index(settings.with_(package_index=server.url("/index.json")))
     message = str(err.value)
     assert expected in message and message.endswith(INSTALL_FROM_FILE_HINT) and "\n" not in message
     assert leftovers(settings) == []
@@ -288,14 +295,14 @@ def test_truncated_download_refused(settings: Settings) -> None:
 
 def test_downloaded_bad_package_refused_naming_the_url(settings: Settings) -> None:
     package = package_bytes(top="translate-ar_en-1_2", extra={"/etc/evil": b"x"})
-    with IndexServer(online_files(package)) as server:
-        with pytest.raises(ModelError) as err:
-            models.install_from_index(settings.with_(package_index=server.url("/index.json")))
+    with IndexServer(online_files(package)) as server, pytest.raises(ModelError) as err:
+        models.install_from_index(settings.with_(package_index=server.url("/index.json")))
     assert "/ar_en-1_2.argosmodel: refused, member '/etc/evil' has an absolute path" in str(err.value)
     assert leftovers(settings) == []
 
 
-def test_offline_index_fails_with_one_clear_line(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_offline_index_fails_with_one_clear_line(home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
     url = closed_port_url()
     monkeypatch.setenv("TRANSLATOR_PACKAGE_INDEX", url)
     assert main(["models", "install"]) == 1
@@ -303,7 +310,7 @@ def test_offline_index_fails_with_one_clear_line(home: Path, monkeypatch: pytest
     line = err[-1]
     assert line.startswith("translator: error: cannot fetch the package index " + url)
     assert "refused" in line.lower() and line.endswith(INSTALL_FROM_FILE_HINT)
-    assert not any(l.startswith("translator: error") for l in err[:-1])
+    assert not any(earlier.startswith("translator: error") for earlier in err[:-1])
     assert not (home / "models").exists() or not any((home / "models").iterdir())
 
 
@@ -328,8 +335,8 @@ def test_pick_highest_version() -> None:
 # --- ensure --------------------------------------------------------------------------------
 
 
-def test_ensure_keeps_an_installed_model(home: Path, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_ensure_keeps_an_installed_model(home: Path, settings: Settings, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     models.install_package_file(settings, write_package(tmp_path / "p.argosmodel"))
     monkeypatch.setenv("TRANSLATOR_PACKAGE_INDEX", closed_port_url())
     assert main(["models", "ensure"]) == 0

@@ -80,7 +80,8 @@ def assert_english(out: str) -> None:
 def test_guard_really_blocks_the_network(offline_env: dict[str, str], tmp_path: Path) -> None:
     """The guard itself works: a connect attempt fails and is logged (so the next test can fail)."""
     env, log = guarded_env(offline_env, tmp_path)
-    probe = "import urllib.request\ntry:\n urllib.request.urlopen('http://127.0.0.1:9/', timeout=2)\nexcept OSError as e:\n print('blocked', e)"
+    probe = ("import urllib.request\ntry:\n urllib.request.urlopen('http://127.0.0.1:9/', timeout=2)\n"
+             "except OSError as e:\n print('blocked', e)")
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
     assert "network disabled by test" in done.stdout
     assert "connect" in log.read_text(encoding="utf-8")

@@ -57,5 +57,6 @@ def test_retry_is_not_taken_when_it_does_not_help() -> None:
             return ["first pass" if len(self.calls) == 1 else "" for _ in sentences]
 
     engine = Mute()
-    (result,) = translate_paragraphs(["قال لافروف، إن الوضع خطير."], engine, GlossaryEnforcer(load_glossary([ROOT / "glossaries"])))
+    enforcer = GlossaryEnforcer(load_glossary([ROOT / "glossaries"]))
+    (result,) = translate_paragraphs(["قال لافروف، إن الوضع خطير."], engine, enforcer)
     assert result.text == "first pass"

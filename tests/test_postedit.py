@@ -25,7 +25,8 @@ ARABIC = [
 RECORDS = [
     ("reviewed", "Lavrov meets Sarraj", "Sergey Lavrov meets Fayez al-Sarraj"),
     ("reviewed", "Lavrov said talks will last 3 days.", "Sergey Lavrov said the talks would last 3 days."),
-    ("edited", "He added Haftar forces withdrew from Sirte.", "He added that Khalifa Haftar's forces withdrew from Sirte."),
+    ("edited", "He added Haftar forces withdrew from Sirte.",
+     "He added that Khalifa Haftar's forces withdrew from Sirte."),
     ("reviewed", "He called for a ceasefire.", "He called for a ceasefire."),
     ("machine", "Paragraph not translated yet.", "Paragraph not translated yet."),
 ]
@@ -123,7 +124,8 @@ def test_one_corrupt_state_in_a_folder_does_not_hide_the_rest(
 ) -> None:
     write_reviewed(tmp_path / "a")
     write_reviewed(tmp_path / "b", name="broken")
-    (tmp_path / "b" / "broken.review.json").write_text('{"article": "broken.ar.txt", "paragraphs": [1]}', encoding="utf-8")
+    broken = '{"article": "broken.ar.txt", "paragraphs": [1]}'
+    (tmp_path / "b" / "broken.review.json").write_text(broken, encoding="utf-8")
     assert main([command, str(tmp_path), "--json", "--no-glossary"]) == 1
     captured = capsys.readouterr()
     assert captured.err.count("\n") == 1 and "broken.review.json: review state is corrupt" in captured.err

@@ -120,9 +120,8 @@ def test_changed_source_and_unknown_ids_are_skipped(article_path: Path) -> None:
 def test_import_refuses_while_a_desk_holds_the_article(article_path: Path) -> None:
     out = article_path.parent / "turkey.xlf"
     write_xliff(out, read_article(article_path), load_review(article_path))
-    with ArticleLock(article_path):
-        with pytest.raises(LockedError):
-            import_xliff(out)
+    with ArticleLock(article_path), pytest.raises(LockedError):
+        import_xliff(out)
 
 
 @pytest.mark.parametrize("content, message", [
