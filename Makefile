@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: desk test install bench clean help
+.PHONY: desk test check install bench clean help
 
 help:  ## list targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -23,6 +23,10 @@ desk: $(STAMP)  ## install, make sure a model is installed, open the desk on see
 
 test: $(STAMP)  ## install and run the test suite
 	$(BIN)/python -m pytest -q
+
+check: $(STAMP)  ## static checks: ruff (lint) and mypy (types)
+	$(BIN)/ruff check translator tests bench
+	$(BIN)/mypy translator
 
 bench: $(STAMP)  ## run the benchmarks in bench/
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
