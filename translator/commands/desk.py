@@ -33,4 +33,4 @@ def run(args: argparse.Namespace) -> int:
     options = DeskOptions(out_dir=args.output, arabic_display=args.arabic)
     app = build_app(args.path, settings, options=options, memory=not args.no_memory)
     app.run()
-    return 0
+    return app.return_code or 0  # 128 + signal number after SIGTERM / SIGHUP (saved first)

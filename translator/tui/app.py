@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,12 +21,20 @@ from translator.tui.screens.article_list import ArticleListScreen
 from translator.tui.screens.review import ReviewScreen
 
 
+#: Signals that end the desk like ctrl+q: `kill` and a closed terminal.
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+#: How long the exit after a signal may take before the process ends anyway (the work is saved).
+SIGNAL_EXIT_GRACE_SECONDS = 5.0
+
+
 class TranslatorApp(App[None]):
     """The desk. Build it with translator.tui.factory.build_app (CLI and tests alike)."""
 
     CSS_PATH = "translator.tcss"
     TITLE = "translator"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, id="quit")]
+    # Through after_typing (see ReviewScreen.action_after_typing): keys typed just before
+    # ctrl+q are in the editor, and so in the final save.
+    BINDINGS = [Binding("ctrl+q", "after_typing('quit')", "Quit", priority=True, id="quit")]
 
     def __init__(
         self,
@@ -45,6 +57,8 @@ class TranslatorApp(App[None]):
             self.push_screen(ReviewScreen(session, lock, self.services, self.options))
         else:
             self.push_screen(ArticleListScreen(self.target, self.options))
+        if not self.is_headless:  # a real terminal (run_test leaves the test process's signals alone)
+            self._catch_exit_signals()
 
     def open_article(self, path: Path, can_go_back: bool = True) -> ReviewScreen | None:
         """Open an article in a review screen; a lock or read problem becomes a notification."""
@@ -63,6 +77,10 @@ class TranslatorApp(App[None]):
         """Review screens on the stack (at most one in practice)."""
         return [s for s in self.screen_stack if isinstance(s, ReviewScreen)]
 
+    def action_after_typing(self, action: str) -> None:
+        """Run `action` after the keys already queued for the focused widget."""
+        (self.focused or self.screen).call_later(self.run_action, action)
+
     async def action_quit(self) -> None:
         """Save everything and quit; asks only when saving failed."""
         failed = [s for s in self.review_screens() if not s.close_session()]
@@ -73,12 +91,49 @@ class TranslatorApp(App[None]):
             return
         self.exit()
 
+    def _catch_exit_signals(self) -> None:
+        """Make SIGTERM and SIGHUP save, unlock and exit instead of killing the desk."""
+        loop = asyncio.get_running_loop()
+        for signum in EXIT_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self.exit_on_signal, signum)
+            except (RuntimeError, ValueError):  # not the main thread: keep the default
+                return
+
+    def _release_exit_signals(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for signum in EXIT_SIGNALS:
+            loop.remove_signal_handler(signum)
+
+    def exit_on_signal(self, signum: int) -> None:
+        """Save the article (the English being typed included), release the lock, exit.
+
+        Runs in the event loop (loop.add_signal_handler), between messages, so the widgets are
+        in a consistent state. The save is done here rather than in the exit path because after
+        SIGHUP the terminal is gone: Textual's writes to it fail, and its writer thread can then
+        stall the shutdown. A watchdog ends the process if the exit does not finish in time.
+        """
+        name = signal.Signals(signum).name
+        failed = [s for s in self.review_screens() if not s.close_session()]
+        watchdog = threading.Timer(SIGNAL_EXIT_GRACE_SECONDS, os._exit, (128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
+        message = None
+        if failed:
+            message = (f"translator: error: desk stopped by {name}: could not save "
+                       f"{', '.join(str(s.session.article.path) for s in failed)}; edits since the last save are lost")
+        self.exit(return_code=128 + signum, message=message)
+
     def on_app_focus(self) -> None:
         """Back in the terminal: pick up glossary edits made in another window."""
         for screen in self.review_screens():
             screen.check_glossary()
 
     def on_unmount(self) -> None:
+        self._release_exit_signals()
         # Widgets may already be gone here: save through the session, not the editor.
         for screen in self.review_screens():
             screen.close_session(from_editor=False)

@@ -34,8 +34,11 @@ DEMO_BANNER = "Demo model — not for real work: its output only shows the desk 
 
 
 def _b(key: str, action: str, description: str, show: bool = True, key_display: str | None = None) -> Binding:
-    # Priority: the English TextArea would otherwise swallow the keys.
-    return Binding(key, action, description, show=show, key_display=key_display, priority=True, id=action)
+    # Priority: the English TextArea would otherwise swallow the keys. Through after_typing:
+    # the app runs a priority binding as soon as it reads the key, before the editor has
+    # applied the characters read just before it.
+    return Binding(key, f"after_typing({action!r})", description, show=show, key_display=key_display,
+                   priority=True, id=action)
 
 
 class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
@@ -247,6 +250,18 @@ class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
         self._refresh_header()
 
     # -- actions -------------------------------------------------------------------------
+
+    def action_after_typing(self, action: str) -> None:
+        """Run `action` once the editor has applied every key read before the one bound to it.
+
+        Keys reach the app in bursts (one terminal read: tmux send-keys, a paste without
+        bracketed paste, a fast typist). The app forwards the characters to the focused
+        editor's queue but runs a priority binding at once, so `enter` right after some text
+        would accept the paragraph before the text is in it, and the text would land in the
+        next paragraph. Queued behind those keys, the action sees them applied.
+        """
+        target = self.app.focused or self
+        target.call_later(self.run_action, action)
 
     def action_next(self) -> None:
         """Go to the next paragraph."""
