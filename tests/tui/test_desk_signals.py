@@ -29,6 +29,7 @@ from translator.config import Settings
 from translator.lock import lock_path
 from translator.review import english_path, state_path
 from translator.session import DeskSession
+from translator.tui.app import SIGNAL_EXIT_GRACE_SECONDS
 
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 
@@ -119,11 +120,14 @@ def test_kill_or_closed_terminal_saves_the_typing_and_releases_the_lock(
         desk.wait_for(word)  # on screen: in the editor and the paragraph's row
         # Not saved yet: autosave waits 3 s after the last keystroke.
         assert not english_path(article).exists() or word not in english_path(article).read_text(encoding="utf-8")
+        sent = time.monotonic()
         if how == "SIGTERM":
             os.kill(desk.pid, signal.SIGTERM)
         else:
             desk.hang_up()
         code = desk.wait()
+        # A clean exit, not the watchdog's (the shutdown used to block on the dead terminal).
+        assert time.monotonic() - sent < SIGNAL_EXIT_GRACE_SECONDS
     finally:
         desk.close()
 

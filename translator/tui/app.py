@@ -8,6 +8,7 @@ import signal
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -21,8 +22,6 @@ from translator.tui.screens.article_list import ArticleListScreen
 from translator.tui.screens.review import ReviewScreen
 
 
-#: Signals that end the desk like ctrl+q: `kill` and a closed terminal.
-EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 #: How long the exit after a signal may take before the process ends anyway (the work is saved).
 SIGNAL_EXIT_GRACE_SECONDS = 5.0
 
@@ -50,6 +49,8 @@ class TranslatorApp(App[None]):
         self.options = options
         self._first = (session, lock)
         self._quit_anyway = False
+        self._watchdog: threading.Timer | None = None
+        self._previous_sighup: Any = None
 
     def on_mount(self) -> None:
         session, lock = self._first
@@ -94,38 +95,67 @@ class TranslatorApp(App[None]):
     def _catch_exit_signals(self) -> None:
         """Make SIGTERM and SIGHUP save, unlock and exit instead of killing the desk."""
         loop = asyncio.get_running_loop()
-        for signum in EXIT_SIGNALS:
-            try:
-                loop.add_signal_handler(signum, self.exit_on_signal, signum)
-            except (RuntimeError, ValueError):  # not the main thread: keep the default
-                return
+        try:
+            loop.add_signal_handler(signal.SIGTERM, self.exit_on_signal, signal.SIGTERM)
+            # A plain handler for SIGHUP: Python runs it as soon as the main thread wakes, and
+            # before the SIGCONT that the kernel sends with a hang-up (handlers run in signal
+            # number order), so Textual's SIGCONT handler never touches the dead terminal.
+            self._previous_sighup = signal.signal(signal.SIGHUP, lambda signum, frame: self._hung_up(loop))
+        except (RuntimeError, ValueError):  # not the main thread: keep the defaults
+            return
+
+    def _hung_up(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._detach_from_terminal()
+        loop.call_soon_threadsafe(self.exit_on_signal, signal.SIGHUP)
 
     def _release_exit_signals(self) -> None:
         try:
-            loop = asyncio.get_running_loop()
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
         except RuntimeError:
             return
-        for signum in EXIT_SIGNALS:
-            loop.remove_signal_handler(signum)
+        if self._previous_sighup is not None:
+            signal.signal(signal.SIGHUP, self._previous_sighup)
+            self._previous_sighup = None
 
     def exit_on_signal(self, signum: int) -> None:
         """Save the article (the English being typed included), release the lock, exit.
 
-        Runs in the event loop (loop.add_signal_handler), between messages, so the widgets are
-        in a consistent state. The save is done here rather than in the exit path because after
-        SIGHUP the terminal is gone: Textual's writes to it fail, and its writer thread can then
-        stall the shutdown. A watchdog ends the process if the exit does not finish in time.
+        Runs in the event loop, between messages, so the widgets are in a consistent state.
+        The save is done here rather than in the exit path so that nothing depends on the
+        terminal; a watchdog ends the process if the exit does not finish in time.
         """
         name = signal.Signals(signum).name
         failed = [s for s in self.review_screens() if not s.close_session()]
-        watchdog = threading.Timer(SIGNAL_EXIT_GRACE_SECONDS, os._exit, (128 + signum,))
-        watchdog.daemon = True
-        watchdog.start()
+        if self._watchdog is None:
+            self._watchdog = threading.Timer(SIGNAL_EXIT_GRACE_SECONDS, os._exit, (128 + signum,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
         message = None
         if failed:
             message = (f"translator: error: desk stopped by {name}: could not save "
                        f"{', '.join(str(s.session.article.path) for s in failed)}; edits since the last save are lost")
         self.exit(return_code=128 + signum, message=message)
+
+    @staticmethod
+    def _detach_from_terminal() -> None:
+        """SIGHUP: the terminal is gone; send the exit path's output and reads to /dev/null.
+
+        Writes to a hung-up terminal fail (EIO) and kill Textual's writer thread, after which
+        its queue fills and the shutdown blocks. The kernel's SIGCONT that comes with the
+        hang-up would make Textual re-enter application mode on the dead terminal.
+        """
+        signal.signal(signal.SIGCONT, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.close(null)
+
+    async def run_async(self, **kwargs: Any) -> None:
+        try:
+            return await super().run_async(**kwargs)
+        finally:
+            if self._watchdog is not None:  # the exit finished in time
+                self._watchdog.cancel()
 
     def on_app_focus(self) -> None:
         """Back in the terminal: pick up glossary edits made in another window."""
