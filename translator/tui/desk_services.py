@@ -14,9 +14,10 @@ from typing import Any
 from translator.config import Settings
 from translator.engine import Engine
 from translator.errors import GlossaryError, InputError, TranslatorError
+from translator.memory import FuzzyMatch
 from translator.review import english_path
 from translator.session import DeskSession
-from translator.tui.widgets.side_panel import Finding, Suggestion, TermHit
+from translator.tui.widgets.side_panel import Finding, TermHit
 
 #: Highlight style per glossary entry type.
 TERM_STYLES = {
@@ -197,15 +198,14 @@ class DeskServices:
         """The memory the pipeline reads and feeds (None without one)."""
         return self.memory
 
-    def suggestions(self, text: str) -> list[Suggestion]:
+    def suggestions(self, text: str) -> list[FuzzyMatch]:
         """Exact and fuzzy memory matches for a paragraph, best first."""
         if self.memory is None:
             return []
         try:
-            found = self.memory.fuzzy(text, limit=3)
+            return list(self.memory.fuzzy(text, limit=3))
         except (OSError, TranslatorError):
             return []
-        return [Suggestion(m.score, m.source, m.target) for m in found]
 
     # -- QA ------------------------------------------------------------------------------
 

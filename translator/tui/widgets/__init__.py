@@ -2,7 +2,7 @@
 
 from translator.tui.widgets.desk_header import DeskHeader
 from translator.tui.widgets.paragraph_row import ParagraphRow
-from translator.tui.widgets.side_panel import Finding, SidePanel, Suggestion, TermHit
+from translator.tui.widgets.side_panel import Finding, SidePanel, TermHit
 from translator.tui.widgets.source_text import ArabicLines, SourceText
 
-__all__ = ["ArabicLines", "DeskHeader", "Finding", "ParagraphRow", "SidePanel", "SourceText", "Suggestion", "TermHit"]
+__all__ = ["ArabicLines", "DeskHeader", "Finding", "ParagraphRow", "SidePanel", "SourceText", "TermHit"]

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from translator.bidi import visual_order
+from translator.memory import FuzzyMatch
 
 
 @dataclass(frozen=True)
@@ -20,16 +21,6 @@ class TermHit:
     arabic: str
     english: str
     kind: str = ""
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A translation-memory match for the active paragraph."""
-
-    score: float
-    """0–100."""
-    source: str
-    target: str
 
 
 @dataclass(frozen=True)
@@ -49,7 +40,7 @@ class SidePanel(VerticalScroll):
     def show(
         self,
         hits: Sequence[TermHit],
-        suggestions: Sequence[Suggestion] | None,
+        suggestions: Sequence[FuzzyMatch] | None,
         findings: Sequence[Finding] | None,
         visual: bool = True,
     ) -> None:
