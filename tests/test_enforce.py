@@ -355,3 +355,24 @@ def test_glued_and_stray_placeholders_are_restored_or_removed() -> None:
     assert "Sergey Lavrov" in text or "Lavrov" in text
     assert not any(t in text for t in tokens) and stray not in text
     assert all(r.found or r.repaired for r in results if r.entry.type == "person")
+
+
+def test_a_mangled_placeholder_left_alone_stands_for_the_lost_name() -> None:
+    """Seen in the desk with the demo model: "the city of Chadian Pas PXZ will visit Syria"."""
+    from translator.enforce import GlossaryEnforcer
+    from translator.glossary import load_glossary
+
+    from .conftest import ROOT
+
+    enforcer = GlossaryEnforcer(load_glossary([ROOT / "glossaries"]))
+    _model_input, plan = enforcer.prepare("قال لافروف إن الوضع خطير")
+    (group,) = plan.groups
+    mangled = "".join(sorted(set("PZX") - set(group.token)))[:1] + "ZX"
+    text, results = enforcer.finish(plan, f"{mangled} said that the situation is dangerous.")
+    assert text.startswith("Lavrov") or text.startswith("Sergey Lavrov"), text
+    assert mangled not in text
+    assert any(r.repaired for r in results)
+
+    _model_input, plan = enforcer.prepare("قال لافروف إن الوضع خطير")
+    text, _ = enforcer.finish(plan, "ZXV and QJZ said that the situation is dangerous.")
+    assert "ZXV" not in text and "QJZ" not in text  # two strays for one lost name: dropped

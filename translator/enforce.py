@@ -204,6 +204,7 @@ class GlossaryEnforcer:
         if not plan.groups:
             return enforce_terms(plan.matches, output, repair=self.repair)
         tolerant: set[int] = set()
+        lost: list[_Group] = []
         for group in plan.groups:
             exact = re.compile(rf"(?<![A-Za-z]){group.token}(?![A-Za-z])")
             loose = re.compile(rf"(?<![A-Za-z]){group.token[0]}+{group.token[1]}+(?![A-Za-z])", re.IGNORECASE)
@@ -217,10 +218,19 @@ class GlossaryEnforcer:
                 restored, count = glued.subn(name, output)
             if count and not exact.search(output):
                 tolerant.update(group.indices)
+            if not count:
+                lost.append(group)
             output = restored
-        # A placeholder the model mangled beyond recognition must never reach the translator.
-        letters = "".join(sorted({c for g in plan.groups for c in g.token}))
-        output = re.sub(rf"\s*(?<![A-Za-z])[{letters}]{{2,4}}(?![A-Za-z])", "", output).strip()
+        # What is left that looks like a placeholder ("PXZ", "ZJV") was one the model mangled: when
+        # as many are left as groups were lost, they are those groups in order; otherwise drop
+        # them. Either way no placeholder reaches the translator.
+        stray = re.compile(r"(?<![A-Za-z])(?=(?:[A-Z]*[QXJZV]){2})[A-Z]{2,4}(?![A-Za-z])")
+        if lost and len(stray.findall(output)) == len(lost):
+            names = iter(lost)
+            output = stray.sub(lambda _m: next(names).english, output)
+            tolerant.update(i for g in lost for i in g.indices)
+        else:
+            output = re.sub(rf"\s*{stray.pattern}", "", output).strip()
         text, results = enforce_terms(plan.matches, output, repair=self.repair)
         for i in tolerant:
             if results[i].found:
