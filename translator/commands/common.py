@@ -54,6 +54,14 @@ def reviewed_articles(path: Path) -> list[Path]:
     return found
 
 
+def reviewed_inputs(args: argparse.Namespace) -> tuple[list[Path], Any]:
+    """The reviewed articles under `args.path` and the glossary to check them with (qa, report)."""
+    from translator.config import load_settings
+
+    paths = reviewed_articles(args.path)
+    return paths, glossary_from_args(args, load_settings(), folder_of(args.path))
+
+
 def folder_of(path: Path) -> Path:
     """`path` if it is a folder, else the folder holding it (where its project glossary lives)."""
     return path if path.is_dir() else path.parent

@@ -7,11 +7,9 @@ from pathlib import Path
 
 from translator.commands.common import (
     add_glossary_options,
-    folder_of,
-    glossary_from_args,
     print_error,
     print_json,
-    reviewed_articles,
+    reviewed_inputs,
 )
 
 
@@ -33,15 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Check every reviewed article and print findings; 1 if any is an error."""
-    from translator.config import load_settings
     from translator.document import read_article
     from translator.errors import TranslatorError
     from translator.qa import check_review, summarize
     from translator.review import load_review
 
-    settings = load_settings()
-    articles = reviewed_articles(args.path)
-    glossary = glossary_from_args(args, settings, folder_of(args.path))
+    articles, glossary = reviewed_inputs(args)
     results = []
     failed = 0
     for path in articles:

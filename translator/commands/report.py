@@ -8,11 +8,9 @@ from typing import Any
 
 from translator.commands.common import (
     add_glossary_options,
-    folder_of,
-    glossary_from_args,
     print_error,
     print_json,
-    reviewed_articles,
+    reviewed_inputs,
 )
 
 
@@ -33,12 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print the report."""
-    from translator.config import load_settings
     from translator.postedit import report, score_signatures
 
-    settings = load_settings()
-    paths = reviewed_articles(args.path)
-    glossary = glossary_from_args(args, settings, folder_of(args.path))
+    paths, glossary = reviewed_inputs(args)
     failed: list[Path] = []
 
     def skip(path: Path, exc: Exception) -> None:  # one bad file does not hide the rest
