@@ -70,7 +70,7 @@ def translate_paragraphs(
         One ParagraphTranslation per input paragraph, in order.
     """
     results: list[ParagraphTranslation | None] = [None] * len(paragraphs)
-    pending: list[tuple[int, list[Any]]] = []  # paragraph index, plans of its sentences
+    pending: list[tuple[int, list[tuple[str, Any]]]] = []  # paragraph index, (sentence, plan) pairs
     model_inputs: list[str] = []
     for i, source in enumerate(paragraphs):
         known = memory.lookup(source) if memory is not None else None
@@ -83,16 +83,15 @@ def translate_paragraphs(
         # Bidi marks are invisible to the reader but reach the model and leak into the English.
         for sentence in split_sentences(strip_controls(source)):
             text, plan = enforcer.prepare(sentence) if enforcer else (sentence, None)
-            plans.append(plan)
+            plans.append((sentence, plan))
             model_inputs.append(text)
         pending.append((i, plans))
     outputs = iter(engine.translate(model_inputs) if model_inputs else [])
-    finished = [[_finish(enforcer, plan, next(outputs)) for plan in plans] for _, plans in pending]
+    finished = [[_finish(enforcer, plan, next(outputs)) for _, plan in plans] for _, plans in pending]
     if enforcer is not None:
         _retry_missing_terms(engine, enforcer, pending, finished)
     for (i, _plans), sentences in zip(pending, finished):
-        english = " ".join(text for text, _terms in sentences if text)
-        terms = [term for _text, found in sentences for term in found]
+        english, terms = _join(sentences)
         result = ParagraphTranslation(paragraphs[i], english, terms)
         results[i] = result
         if memory is not None:
@@ -106,6 +105,11 @@ def _finish(enforcer: Enforcer | None, plan: Any, output: str) -> tuple[str, lis
     return enforcer.finish(plan, output) if enforcer is not None else (output, [])
 
 
+def _join(parts: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    """Finished pieces (English, term results) as one English text and one term list."""
+    return " ".join(text for text, _ in parts if text), [term for _, found in parts for term in found]
+
+
 def _missing(terms: list[Any]) -> int:
     return sum(1 for t in terms if getattr(t, "missing", False))
 
@@ -113,7 +117,7 @@ def _missing(terms: list[Any]) -> int:
 def _retry_missing_terms(
     engine: Engine,
     enforcer: Enforcer,
-    pending: list[tuple[int, list[Any]]],
+    pending: list[tuple[int, list[tuple[str, Any]]]],
     finished: list[list[tuple[str, list[Any]]]],
 ) -> None:
     """Re-translate, clause by clause, the sentences whose output lost a glossary term.
@@ -125,10 +129,10 @@ def _retry_missing_terms(
     retries: list[tuple[int, int, list[Any]]] = []  # pending index, sentence index, clause plans
     inputs: list[str] = []
     for p, (_, plans) in enumerate(pending):
-        for s, plan in enumerate(plans):
+        for s, (sentence, _plan) in enumerate(plans):
             if not _missing(finished[p][s][1]):
                 continue
-            clauses = split_clauses(plan.source)
+            clauses = split_clauses(sentence)
             if len(clauses) < 2:
                 continue
             clause_plans = []
@@ -141,7 +145,6 @@ def _retry_missing_terms(
         return
     outputs = iter(engine.translate(inputs))
     for p, s, clause_plans in retries:
-        parts = [enforcer.finish(plan, next(outputs)) for plan in clause_plans]
-        terms = [term for _text, found in parts for term in found]
-        if _missing(terms) < _missing(finished[p][s][1]):
-            finished[p][s] = (" ".join(text for text, _ in parts if text), terms)
+        retried = _join([enforcer.finish(plan, next(outputs)) for plan in clause_plans])
+        if _missing(retried[1]) < _missing(finished[p][s][1]):
+            finished[p][s] = retried
