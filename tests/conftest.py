@@ -57,9 +57,8 @@ def demo_model_file() -> Path:
 
 
 @pytest.fixture
-def installed(home: Path, request: pytest.FixtureRequest) -> Settings:
+def installed(home: Path, demo_model_file: Path) -> Settings:
     """TRANSLATOR_HOME with the demo model installed."""
-    demo_model_file = request.getfixturevalue("demo_model_file")
     settings = Settings(home=home)
     install_package_file(settings, demo_model_file)
     return settings
@@ -81,3 +80,10 @@ def recorded(installed: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(translator.models, "load_engine", load)
     return seen
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that decodes with the demo model, so `-m model` selects them (scripts/test_cpu_matrix.sh)."""
+    for item in items:
+        if "demo_model_file" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.model)

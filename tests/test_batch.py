@@ -56,6 +56,7 @@ def test_translates_every_article_with_one_engine_call_per_chunk(tmp_path: Path)
     assert entry["status"] == "ok" and entry["paragraphs"] == 4 and len(entry["source_sha256"]) == 64
     manifest = json.loads((tmp_path / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert manifest["model"] == "fake→en 0" and manifest["format"] == "md"
+    assert manifest["cpu"]["isa"] and manifest["cpu"]["mkl"] in ("true", "false")  # what explains another CPU's English
 
 
 def test_chunks_keep_progress_moving(tmp_path: Path) -> None:

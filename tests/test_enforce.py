@@ -243,14 +243,10 @@ def test_translate_command_enforces(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 # --- with the real demo model --------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from translator.config import DEMO_MODEL_PATH
+def demo_engine(demo_model_file: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     from translator.engine import ArgosEngine
     from translator.models import install_package_file
 
-    if not DEMO_MODEL_PATH.exists():  # TEMPORARY until the demo model lands in git
-        pytest.skip("demo model not built yet")
-    demo_model_file = request.getfixturevalue("demo_model_file")
     settings = Settings(home=tmp_path_factory.mktemp("home"), device="cpu")
     return ArgosEngine(install_package_file(settings, demo_model_file).path, settings)
 

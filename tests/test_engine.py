@@ -18,9 +18,8 @@ from translator.segment import split_long, split_sentences
 
 
 @pytest.fixture(scope="module")
-def package_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def package_dir(demo_model_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo package installed (unzipped) into a throwaway models folder."""
-    demo_model_file = request.getfixturevalue("demo_model_file")
     settings = Settings(home=tmp_path_factory.mktemp("engine-home"))
     return install_package_file(settings, demo_model_file).path
 
@@ -171,3 +170,32 @@ def test_small_chunk_limit_changes_nothing_for_short_sentences(package_dir: Path
 
 def ARTICLE_TEXT() -> str:  # noqa: N802 - reads like a constant
     return (SEEDS / "turkey-russia-libya-syria.ar.txt").read_text(encoding="utf-8")
+
+
+AMD_EPYC = """processor\t: 0
+vendor_id\t: AuthenticAMD
+model name\t: AMD EPYC 7B13
+flags\t\t: fpu sse4_1 sse4_2 avx avx2 fma
+
+processor\t: 1
+vendor_id\t: AuthenticAMD
+"""
+
+
+def test_cpu_kernels_follow_ctranslate2s_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a batch manifest records to explain why another CPU gave other English."""
+    from translator.engine import cpu_kernels
+
+    for var in ("CT2_FORCE_CPU_ISA", "CT2_USE_MKL", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"):
+        monkeypatch.delenv(var, raising=False)
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(AMD_EPYC, encoding="utf-8")
+    amd = cpu_kernels(cpuinfo)
+    assert (amd["cpu"], amd["vendor"], amd["isa"], amd["mkl"], amd["flags"]) == (
+        "AMD EPYC 7B13", "AuthenticAMD", "AVX2", "false", "avx2")
+    monkeypatch.setenv("CT2_FORCE_CPU_ISA", "GENERIC")
+    monkeypatch.setenv("CT2_USE_MKL", "1")
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX2")
+    forced = cpu_kernels(cpuinfo)
+    assert (forced["isa"], forced["mkl"], forced["onednn_max_isa"]) == ("GENERIC", "true", "AVX2")
+    assert cpu_kernels(tmp_path / "absent")["cpu"] == "unknown"

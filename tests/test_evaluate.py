@@ -34,15 +34,11 @@ def flores_slice(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def installed_demo(home: Path) -> Path:
+def installed_demo(home: Path, demo_model_file: Path) -> Path:
     """The demo model unzipped into the test's TRANSLATOR_HOME, as `models install` would."""
-    from translator.config import DEMO_MODEL_PATH
-
-    if not DEMO_MODEL_PATH.exists():
-        pytest.skip("demo model not built yet")
     models = home / "models"
     models.mkdir(parents=True)
-    with zipfile.ZipFile(DEMO_MODEL_PATH) as archive:
+    with zipfile.ZipFile(demo_model_file) as archive:
         archive.extractall(models)
     return models
 

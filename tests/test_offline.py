@@ -47,9 +47,8 @@ NETWORK_GUARD = textwrap.dedent(
 
 
 @pytest.fixture(scope="module")
-def offline_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def offline_env(demo_model_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment for a CLI subprocess: demo model installed in a private TRANSLATOR_HOME."""
-    demo_model_file = request.getfixturevalue("demo_model_file")
     home = tmp_path_factory.mktemp("offline-home")
     install_package_file(Settings(home=home), demo_model_file)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRANSLATOR_", "ARGOS_"))}

@@ -20,7 +20,7 @@ from typing import Any
 
 from translator import __version__
 from translator.document import Article, JunkFilter, article_stem, parse_article
-from translator.engine import Engine
+from translator.engine import Engine, cpu_kernels
 from translator.errors import InputError, TranslatorError
 from translator.export import RENDERERS, SUFFIXES, article_files
 from translator.fileio import MAX_TEXT_BYTES, atomic_write_text, read_user_text
@@ -144,6 +144,7 @@ def build_manifest(options: BatchOptions, engine: Engine, enforcer: Any, setting
         "input": str(options.in_dir),
         "glob": options.pattern,
         "settings": knobs,
+        "cpu": cpu_kernels(),
         "started": "",
         "finished": "",
     }
