@@ -16,12 +16,12 @@ from tests.conftest import SEEDS
 from translator.document import read_article
 from translator.errors import InputError
 from translator.memory import TranslationMemory
-from translator.tmx import XML_LANG, TmxUnit, clean_segment, read_tmx, render_tmx, write_tmx
+from translator.tmx import XML_LANG, TmxUnit, clean_segment, read_tmx, render_tmx, source_segment, write_tmx
 
 UNITS = [
     TmxUnit("قال لافروف إن موسكو قلقة.", "Lavrov said Moscow was concerned.", "2026-11-23T10:00:00+00:00"),
-    # Bidi marks, NFD, line breaks and XML specials must all come out clean.
-    TmxUnit("\u200fوقال\n  السراج:  «لا»\u200e", "Al-Sarraj said: <no> & \"never\"  \n", ""),
+    # The Arabic keeps its bidi marks and inner spaces (OmegaT matches only that); the English comes out clean.
+    TmxUnit("\u200fوقال\u00a0 السراج:  «لا»\u200e\u00a0 ", "Al-Sarraj said: <no> & \"never\"  \n", ""),
     TmxUnit(unicodedata.normalize("NFD", "Erdoğan في أنقرة"), unicodedata.normalize("NFD", "Erdoğan in Ankara"), ""),
 ]
 
@@ -39,14 +39,17 @@ def _check_structure(text: str) -> ET.Element:
     for tu in root.iter("tu"):
         tuvs = tu.findall("tuv")
         assert [t.get(XML_LANG) for t in tuvs] == ["ar", "en"]  # two-letter, Arabic first
-        assert tu.find("prop") is None
+        assert all(prop.get("type") in ("x-origin", "x-model", "x-glossary") for prop in tu.findall("prop"))
         for tuv in tuvs:
             seg = tuv.find("seg")
             assert seg is not None and len(seg) == 0
             value = seg.text or ""
-            assert value == value.strip() and "  " not in value and "\n" not in value
-            assert not re.search("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", value)
-            assert unicodedata.is_normalized("NFC", value)
+            assert value == value.strip() and unicodedata.is_normalized("NFC", value)
+            if tuv.get(XML_LANG) == "ar":  # the paragraph as OmegaT reads it: only trimmed
+                assert value == source_segment(value)
+            else:
+                assert "  " not in value and "\n" not in value
+                assert not re.search("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", value)
     for line in text.splitlines():  # each seg on one line with its tuv
         if "<seg>" in line:
             assert line.strip().startswith("<tuv") and line.rstrip().endswith("</seg></tuv>")
@@ -56,7 +59,7 @@ def _check_structure(text: str) -> ET.Element:
 def test_render_follows_the_interop_rules() -> None:
     root = _check_structure(render_tmx(UNITS))
     segs = [seg.text for seg in root.iter("seg")]
-    assert segs[2:4] == ['وقال السراج: «لا»', 'Al-Sarraj said: <no> & "never"']
+    assert segs[2:4] == ['\u200fوقال\u00a0 السراج:  «لا»\u200e', 'Al-Sarraj said: <no> & "never"']
     assert root.find("body/tu").get("creationdate") == "20261123T100000Z"
 
 
@@ -70,7 +73,7 @@ def test_translate_toolkit_reads_our_file(tmp_path: Path) -> None:
     write_tmx(path, UNITS)
     store = tt_tmx.tmxfile.parsefile(str(path))
     pairs = [(u.source, u.target) for u in store.units]
-    assert pairs == [(clean_segment(u.source), clean_segment(u.target)) for u in UNITS]
+    assert pairs == [(source_segment(u.source), clean_segment(u.target)) for u in UNITS]
 
 
 def test_read_accepts_other_tools_variants(tmp_path: Path) -> None:
@@ -85,7 +88,7 @@ def test_read_accepts_other_tools_variants(tmp_path: Path) -> None:
         "</body></tmx>",
         encoding="utf-8",
     )
-    assert [(u.source, u.target) for u in read_tmx(path)] == [("طرابلس الآن", "Tripoli now"), ("سرت", "Sirte")]
+    assert [(u.source, u.target) for u in read_tmx(path)] == [("طرابلس  الآن", "Tripoli now"), ("سرت", "Sirte")]
 
 
 @pytest.mark.parametrize("content, message", [
@@ -108,7 +111,7 @@ def test_memory_round_trip_through_tmx(tmp_path: Path) -> None:
             memory.add_reviewed(unit.source, unit.target)
         memory.add_machine("نص آلي فقط", "machine only", "m")
         assert memory.export_tmx(path) == 3
-        original = {(clean_segment(e.source), clean_segment(e.target)) for e in memory.entries("reviewed")}
+        original = {(source_segment(e.source), clean_segment(e.target)) for e in memory.entries("reviewed")}
     _check_structure(path.read_text(encoding="utf-8"))
     with TranslationMemory.for_folder(tmp_path / "b", model="other") as fresh:
         assert fresh.import_tmx(path) == 3
@@ -144,22 +147,33 @@ OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 @pytest.mark.skipif(not OMEGAT_JAR.is_file() or not shutil.which("java"),
                     reason="OmegaT 3.6 not installed (apt-get install omegat)")
 def test_omegat_inserts_our_tmx_units(tmp_path: Path) -> None:
-    """The real CAT tool: OmegaT 3.6 headless fills targets from our TMX in tm/auto."""
+    """The real CAT tool: OmegaT 3.6 headless fills targets from our TMX in tm/auto, even for
+    paragraphs with a bidi mark, a no-break space or a double space (it matches them exactly)."""
     project = tmp_path / "project"
     for sub in ("source", "target", "tm/auto", "glossary", "omegat"):
         (project / sub).mkdir(parents=True)
     (project / "omegat.project").write_text(OMEGAT_PROJECT, encoding="utf-8")
     paragraphs = [p.text.strip() for p in read_article(SEEDS / "turkey-russia-libya-syria.ar.txt").translatable]
+    paragraphs[0] = "\u200f" + paragraphs[0]
+    paragraphs[1] = paragraphs[1].replace(" ", "\u00a0", 1)
+    paragraphs[2] = paragraphs[2].replace(" ", "  ", 1)
+    paragraphs[3] = "\u200e" + paragraphs[3] + "\u200f"
+    paragraphs[4] = paragraphs[4] + "\u00a0"
     (project / "source" / "article.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
     with TranslationMemory.for_folder(tmp_path / "memory") as memory:
-        for i, text in enumerate(paragraphs[:5]):  # stored with a bidi mark and trailing spaces
-            memory.add_reviewed(f"\u200f{text}  ", f"Reviewed {i}: Erdoğan & <Lavrov>.")
+        for i, text in enumerate(paragraphs[:5]):
+            memory.add_reviewed(text, f"Reviewed {i}: Erdoğan & <Lavrov>.")
         memory.export_tmx(project / "tm" / "auto" / "reviewed.tmx")
-    subprocess.run(
-        ["java", "-Djava.awt.headless=true", "-jar", str(OMEGAT_JAR), str(project), "--mode=console-translate",
-         f"--config-dir={tmp_path / 'config'}", "--no-team", "--disable-project-locking"],
-        check=True, capture_output=True, timeout=240,
-    )
+    run_omegat(project, tmp_path / "config")
     target = (project / "target" / "article.txt").read_text(encoding="utf-8").split("\n\n")
     assert [t.strip() for t in target[:5]] == [f"Reviewed {i}: Erdoğan & <Lavrov>." for i in range(5)]
     assert target[5].strip() == paragraphs[5]  # no unit: left as source
+
+
+def run_omegat(project: Path, config: Path) -> None:
+    """OmegaT 3.6 headless over `project` (console-translate writes target/)."""
+    subprocess.run(
+        ["java", "-Djava.awt.headless=true", "-jar", str(OMEGAT_JAR), str(project), "--mode=console-translate",
+         f"--config-dir={config}", "--no-team", "--disable-project-locking"],
+        check=True, capture_output=True, timeout=240,
+    )

@@ -5,26 +5,41 @@ the desk and batch runs, even at the same time. Entries are keyed by the normali
 paragraph. A reviewed translation beats any machine one. Machine entries record the model
 label and glossary fingerprint that produced them, and are reused only by the same pair, so a
 new model or an edited glossary never serves stale machine output.
+
+Every entry keeps its provenance (translator.memory_entry): reviewed in the desk, made by which
+model under which glossary, or imported from which TMX/XLIFF file and when, with its creation
+date and creator id. Databases written before provenance (schema 1) are migrated on open; their
+rows are marked `legacy`. Only a file's own marks make an import machine or reviewed
+(translator.memory_io): machine output never comes back as reviewed.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from enum import Enum
 from pathlib import Path
 
-from translator.arabic import normalize
 from translator.errors import InputError
+from translator.memory_entry import (
+    KEY_SCHEME,
+    FuzzyMatch,
+    MemoryEntry,
+    Origin,
+    Via,
+    default_creator,
+    now_iso,
+    source_key,
+)
 
 MEMORY_DIRNAME = ".translator"
 MEMORY_FILENAME = "memory.sqlite"
-MACHINE = "machine"
-REVIEWED = "reviewed"
+MACHINE = Origin.MACHINE
+REVIEWED = Origin.REVIEWED
+#: Version of the table layout; older databases are migrated on open.
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,6 +54,15 @@ CREATE TABLE IF NOT EXISTS segments (
     PRIMARY KEY (key, origin, model, glossary)
 );
 """
+#: Provenance columns added by schema 2 (name, declaration).
+_PROVENANCE = (
+    ("created", "TEXT NOT NULL DEFAULT ''"),   # when the translation was first made (ISO, UTC)
+    ("creator", "TEXT NOT NULL DEFAULT ''"),   # who made it (user id; TMX creationid)
+    ("via", "TEXT NOT NULL DEFAULT 'legacy'"),  # a Via value
+    ("file", "TEXT NOT NULL DEFAULT ''"),      # imported from this TMX/XLIFF file ('' if not imported)
+    ("imported", "TEXT NOT NULL DEFAULT ''"),  # when it was imported (ISO, UTC)
+)
+_COLUMNS = "rowid, source, target, origin, model, glossary, updated, created, creator, via, file, imported"
 
 
 def memory_path(folder: Path) -> Path:
@@ -46,40 +70,10 @@ def memory_path(folder: Path) -> Path:
     return Path(folder) / MEMORY_DIRNAME / MEMORY_FILENAME
 
 
-#: Name of the key normalisation; stored so a later change rekeys old databases on open.
-KEY_SCHEME = "arabic-1"
-
-
-def source_key(text: str) -> str:
-    """The lookup key of a source paragraph (normalised for matching, never for storage)."""
-    return normalize(unicodedata.normalize("NFC", text))
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class MemoryEntry:
-    """One stored translation."""
-
-    source: str
-    target: str
-    origin: str
-    """`machine` or `reviewed`."""
-    model: str = ""
-    glossary: str = ""
-    updated: str = ""
-
-
-@dataclass(frozen=True)
-class FuzzyMatch:
-    """A similar stored paragraph and its best translation, with a 0–100 similarity score."""
-
-    score: float
-    source: str
-    target: str
-    origin: str
+def _entry(row: tuple[object, ...]) -> MemoryEntry:
+    rowid, source, target, origin, model, glossary, updated, created, creator, via, file, imported = row
+    return MemoryEntry(str(source), str(target), Origin(origin), str(model), str(glossary), str(updated),
+                       str(created), str(creator), Via(via), str(file), str(imported), int(rowid))  # type: ignore[call-overload]
 
 
 class TranslationMemory:
@@ -89,17 +83,19 @@ class TranslationMemory:
         path: the database file (created with its folder if missing).
         model: label of the engine in use; machine entries of other models are ignored.
         glossary: fingerprint of the glossary in use; machine entries made under another are ignored.
+        creator: creator id of the entries written (default: `default_creator()`).
 
     Safe to share between threads (one lock) and processes (WAL, busy timeout).
     """
 
-    def __init__(self, path: Path, model: str | None = None, glossary: str = "") -> None:
+    def __init__(self, path: Path, model: str | None = None, glossary: str = "", creator: str | None = None) -> None:
         self.path = Path(path)
         self.model = model
         self.glossary = glossary
+        self.creator = creator if creator is not None else default_creator()
         self._lock = threading.RLock()
         self._defer = 0
-        self._fuzzy_cache: tuple[tuple[object, ...], list[str], list[tuple[str, str, str]]] | None = None
+        self._fuzzy_cache: tuple[tuple[object, ...], list[str], list[MemoryEntry]] | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
@@ -107,6 +103,7 @@ class TranslationMemory:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA busy_timeout=30000")
             self._db.executescript(_SCHEMA)
+            self._migrate()
             self._rekey_if_needed()
         except sqlite3.DatabaseError as exc:
             raise InputError(self.path, f"translation memory cannot be opened ({exc})",
@@ -115,9 +112,10 @@ class TranslationMemory:
             raise InputError(self.path, f"translation memory cannot be created ({exc.strerror})") from None
 
     @classmethod
-    def for_folder(cls, folder: Path, model: str | None = None, glossary: str = "") -> TranslationMemory:
+    def for_folder(cls, folder: Path, model: str | None = None, glossary: str = "",
+                   creator: str | None = None) -> TranslationMemory:
         """Open the memory of the project folder `folder`."""
-        return cls(memory_path(folder), model, glossary)
+        return cls(memory_path(folder), model, glossary, creator)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -161,6 +159,21 @@ class TranslationMemory:
             if outer:
                 self._db.execute("COMMIT")
 
+    def _migrate(self) -> None:
+        """Bring a schema-1 database (no provenance) up to SCHEMA_VERSION, once, under a write lock."""
+        row = self._db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
+        if row and int(row[0]) >= SCHEMA_VERSION:
+            return
+        with self.deferred():  # re-read inside the lock: another process may have migrated meanwhile
+            have = {r[1] for r in self._db.execute("PRAGMA table_info(segments)")}
+            for name, declaration in _PROVENANCE:
+                if name not in have:
+                    self._db.execute(f"ALTER TABLE segments ADD COLUMN {name} {declaration}")
+            # Rows from schema 1 keep their dates; their origin beyond reviewed/machine is unknown.
+            self._db.execute("UPDATE segments SET created=updated WHERE created=''")
+            self._db.execute("CREATE INDEX IF NOT EXISTS segments_updated ON segments (updated)")
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+
     def _rekey_if_needed(self) -> None:
         """Recompute keys if the normalisation changed since the database was written."""
         scheme = KEY_SCHEME
@@ -186,48 +199,112 @@ class TranslationMemory:
         if not key:
             return None
         with self._guard():
-            rows = self._db.execute(
-                "SELECT source, target, origin, model, glossary, updated FROM segments WHERE key=? AND "
+            row = self._db.execute(
+                f"SELECT {_COLUMNS} FROM segments WHERE key=? AND "
                 "(origin='reviewed' OR (model=? AND glossary=?)) ORDER BY origin='reviewed' DESC, updated DESC",
                 (key, self.model if self.model is not None else "\0none", self.glossary),
-            ).fetchall()
-        return MemoryEntry(*rows[0]) if rows else None
+            ).fetchone()
+        return _entry(row) if row else None
 
     def add_machine(self, source: str, target: str, model: str) -> None:
-        """Remember a machine translation made by `model` under this memory's glossary."""
-        self._put(source, target, MACHINE, model, self.glossary)
+        """Remember a machine translation made here by `model` under this memory's glossary."""
+        self.add(MemoryEntry(source, target, Origin.MACHINE, model, self.glossary, via=Via.ENGINE))
 
     def add_reviewed(self, source: str, target: str) -> None:
-        """Remember a translator's reviewed translation (replaces any earlier reviewed one)."""
-        self._put(source, target, REVIEWED, "", "")
+        """Remember a translator's reviewed translation from the desk (replaces any earlier reviewed one)."""
+        self.add(MemoryEntry(source, target, Origin.REVIEWED, via=Via.DESK))
 
-    def _put(self, source: str, target: str, origin: str, model: str, glossary: str) -> None:
-        key = source_key(source)
-        if not key or not target.strip():
-            return
+    def add(self, entry: MemoryEntry) -> bool:
+        """Store `entry` with its provenance; False if its source or target is blank.
+
+        Missing dates are now, a missing creator is this memory's. A reviewed entry replaces the
+        source's earlier reviewed one; a machine entry replaces the one of the same model and
+        glossary. Replacing with the same English keeps the first creation date and creator.
+        """
+        key = source_key(entry.source)
+        if not key or not entry.target.strip():
+            return False
+        now = now_iso()
+        model, glossary = (entry.model, entry.glossary) if entry.origin is Origin.MACHINE else ("", "")
         with self._guard():
             self._db.execute(
-                "INSERT OR REPLACE INTO segments (key, origin, model, glossary, source, target, updated) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (key, origin, model, glossary, source, target, _now()),
+                "INSERT INTO segments (key, origin, model, glossary, source, target, updated, created, creator, "
+                "via, file, imported) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (key, origin, model, glossary) DO UPDATE SET "
+                "created=CASE WHEN target=excluded.target THEN created ELSE excluded.created END, "
+                "creator=CASE WHEN target=excluded.target THEN creator ELSE excluded.creator END, "
+                "source=excluded.source, target=excluded.target, updated=excluded.updated, via=excluded.via, "
+                "file=excluded.file, imported=excluded.imported",
+                (key, entry.origin.value, model, glossary, entry.source, entry.target, entry.updated or now,
+                 entry.created or entry.updated or now, entry.creator or self.creator, entry.via.value,
+                 entry.file, entry.imported),
             )
+        return True
 
-    # -- listing, fuzzy ----------------------------------------------------------------------
+    def add_many(self, entries: Iterable[MemoryEntry]) -> int:
+        """`add` for many entries in one transaction; returns how many were stored."""
+        with self.deferred():
+            return sum(1 for entry in entries if self.add(entry))
 
-    def entries(self, origin: str | None = None) -> list[MemoryEntry]:
-        """All entries (optionally of one origin), oldest first."""
-        query = "SELECT source, target, origin, model, glossary, updated FROM segments"
-        args: tuple[str, ...] = ()
-        if origin:
-            query, args = query + " WHERE origin=?", (origin,)
+    def forget(self, ids: Iterable[int]) -> int:
+        """Delete the entries with these ids (`MemoryEntry.id`); returns how many were deleted."""
+        with self.deferred():
+            return sum(self._db.execute("DELETE FROM segments WHERE rowid=?", (i,)).rowcount for i in ids)
+
+    # -- listing, search, fuzzy -------------------------------------------------------------
+
+    def entries(self, origin: Origin | str | None = None, *, via: Via | None = None, file: str | None = None,
+                since: str | None = None, before: str | None = None, text: str | None = None,
+                source: str | None = None, limit: int | None = None) -> list[MemoryEntry]:
+        """Entries, oldest change first, filtered by every argument given.
+
+        Args:
+            origin: reviewed or machine only.
+            via: one provenance (desk, engine, tmx, xliff, legacy).
+            file: imported from this file (as stored: the path given to the import).
+            since: changed at or after this ISO date/time (`2026-11-30` or `2026-11-30T12:00`).
+            before: changed before this ISO date/time.
+            text: contained in the English (case-insensitive) or in the Arabic (normalised).
+            source: the same source paragraph (normalised key).
+            limit: at most this many (the most recent ones when limited).
+        """
+        where, args = self._filters(origin, via, file, since, before, text, source)
+        query = f"SELECT {_COLUMNS} FROM segments" + (" WHERE " + " AND ".join(where) if where else "")
+        if limit is not None:
+            query = f"SELECT * FROM ({query} ORDER BY updated DESC, rowid DESC LIMIT ?)"
+            args.append(int(limit))
         with self._guard():
-            return [MemoryEntry(*row) for row in self._db.execute(query + " ORDER BY updated, rowid", args)]
+            rows = self._db.execute(query + " ORDER BY updated, rowid", args).fetchall()
+        return [_entry(row) for row in rows]
+
+    @staticmethod
+    def _filters(origin: Origin | str | None, via: Via | None, file: str | None, since: str | None,
+                 before: str | None, text: str | None, source: str | None) -> tuple[list[str], list[object]]:
+        where: list[str] = []
+        args: list[object] = []
+        for column, value in (("origin", origin), ("via", via), ("file", file)):
+            if value is not None:
+                where.append(f"{column}=?")
+                args.append(value.value if isinstance(value, Enum) else value)
+        if since:
+            where.append("updated>=?")
+            args.append(since)
+        if before:
+            where.append("updated<?")
+            args.append(before)
+        if text:
+            where.append("(instr(lower(target), ?) > 0 OR instr(key, ?) > 0)")
+            args += [text.lower(), source_key(text)]
+        if source is not None:
+            where.append("key=?")
+            args.append(source_key(source))
+        return where, args
 
     def counts(self) -> dict[str, int]:
         """Number of entries per origin."""
         with self._guard():
             rows = self._db.execute("SELECT origin, count(*) FROM segments GROUP BY origin").fetchall()
-        return {MACHINE: 0, REVIEWED: 0, **dict(rows)}
+        return {MACHINE.value: 0, REVIEWED.value: 0, **dict(rows)}
 
     def fuzzy(self, source: str, limit: int = 5, min_score: float = 50.0) -> list[FuzzyMatch]:
         """Stored paragraphs similar to `source`, best first (rapidfuzz ratio on normalised text).
@@ -242,52 +319,53 @@ class TranslationMemory:
             return []
         keys, values = self._fuzzy_index()
         found = process.extract(key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=min_score)
-        return [FuzzyMatch(round(score, 1), *values[index]) for _, score, index in found]
+        return [FuzzyMatch(round(score, 1), values[index]) for _, score, index in found]
 
-    def _fuzzy_index(self) -> tuple[list[str], list[tuple[str, str, str]]]:
-        """Keys and (source, target, origin), rebuilt only when the database changed."""
+    def _fuzzy_index(self) -> tuple[list[str], list[MemoryEntry]]:
+        """Keys and their best entries, rebuilt only when the database changed."""
         with self._guard():
             version = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes,
                        self.model, self.glossary)
             if self._fuzzy_cache and self._fuzzy_cache[0] == version:
                 return self._fuzzy_cache[1], self._fuzzy_cache[2]
             rows = self._db.execute(
-                "SELECT key, source, target, origin FROM segments WHERE origin='reviewed' "
+                f"SELECT key, {_COLUMNS} FROM segments WHERE origin='reviewed' "
                 "OR (model=? AND glossary=?) ORDER BY origin='reviewed', updated",
                 (self.model if self.model is not None else "\0none", self.glossary),
             ).fetchall()
-        best: dict[str, tuple[str, str, str]] = {}
-        for key, src, tgt, origin in rows:  # reviewed rows come last and win
-            best[key] = (src, tgt, origin)
+        best: dict[str, MemoryEntry] = {}
+        for row in rows:  # reviewed rows come last and win
+            best[row[0]] = _entry(row[1:])
         keys = list(best)
         values = [best[k] for k in keys]
         with self._guard():
             self._fuzzy_cache = (version, keys, values)
         return keys, values
 
-    # -- TMX ---------------------------------------------------------------------------------
+    def best_entries(self, include_machine: bool = True) -> list[MemoryEntry]:
+        """One entry per source, oldest first: the reviewed one, else (optionally) the newest machine one."""
+        chosen: dict[str, MemoryEntry] = {}
+        for entry in self.entries():
+            if entry.origin is Origin.MACHINE and not include_machine:
+                continue
+            key = source_key(entry.source)
+            if entry.origin is Origin.REVIEWED or chosen.get(key, entry).origin is not Origin.REVIEWED:
+                chosen[key] = entry
+        return list(chosen.values())
+
+    # -- TMX (translator.memory_io does the work) ---------------------------------------------
 
     def export_tmx(self, path: Path, include_machine: bool = False) -> int:
         """Write reviewed (and optionally machine) entries as TMX 1.4; returns the unit count."""
-        from translator.tmx import TmxUnit, write_tmx
+        from translator.memory_io import export_tmx
 
-        chosen: dict[str, MemoryEntry] = {}
-        for entry in self.entries():
-            if entry.origin == REVIEWED or include_machine:
-                key = source_key(entry.source)
-                if entry.origin == REVIEWED or chosen.get(key, entry).origin != REVIEWED:
-                    chosen[key] = entry
-        units = [TmxUnit(e.source, e.target, e.updated) for e in chosen.values()]
-        write_tmx(path, units)
-        return len(units)
+        return export_tmx(self, path, include_machine)
 
     def import_tmx(self, path: Path) -> int:
-        """Add every unit of a TMX file as a reviewed translation; returns the count added."""
-        from translator.tmx import read_tmx
+        """Add a TMX file's units with their provenance (machine ones stay machine); returns the count added."""
+        from translator.memory_io import import_tmx
 
-        units = read_tmx(path)
-        self.add_reviewed_many((u.source, u.target) for u in units)
-        return sum(1 for u in units if u.source.strip() and u.target.strip())
+        return import_tmx(self, path).added
 
     def add_reviewed_many(self, pairs: Iterable[tuple[str, str]]) -> None:
         """add_reviewed for many pairs in one transaction."""

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from translator.memory import TranslationMemory
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(path: Path, folder: Path, memory: object) -> int:
+def _import(path: Path, folder: Path, memory: TranslationMemory) -> int:
     from translator.errors import InputError
     from translator.xliff import import_xliff
 
@@ -58,6 +62,9 @@ def _import(path: Path, folder: Path, memory: object) -> int:
         return 0
     if path.suffix.lower() != ".tmx":
         raise InputError(path, "unknown file type", "give a .tmx or an .xlf/.xliff file")
-    count = memory.import_tmx(path)  # type: ignore[attr-defined]
-    print(f"imported {count} reviewed units from {path} into {memory.path}")  # type: ignore[attr-defined]
+    from translator.memory_io import import_tmx
+
+    done = import_tmx(memory, path)
+    print(f"imported {done.added} units from {path} into {memory.path} "
+          f"({done.reviewed} reviewed, {done.machine} machine: kept as machine)")
     return 0

@@ -1,0 +1,117 @@
+"""Provides the typed records of the translation memory: MemoryEntry, its Origin and Via, FuzzyMatch.
+
+Kept apart from the SQLite store (translator.memory) so listings, the desk and the TMX/XLIFF
+bridges share one vocabulary without the database.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+
+from translator.arabic import normalize
+
+
+class Origin(str, Enum):
+    """How far an entry can be trusted: lookups prefer reviewed over machine."""
+
+    MACHINE = "machine"
+    REVIEWED = "reviewed"
+
+
+class Via(str, Enum):
+    """Where an entry came from."""
+
+    DESK = "desk"
+    """Accepted by a translator in the desk."""
+    ENGINE = "engine"
+    """Machine translation made here (batch, translate, the desk's machine draft)."""
+    TMX = "tmx"
+    """Imported from a TMX file (`file`, `imported`)."""
+    XLIFF = "xliff"
+    """Imported from an XLIFF file (`file`, `imported`)."""
+    LEGACY = "legacy"
+    """Stored before provenance was recorded (schema 1): origin unknown beyond reviewed/machine."""
+
+
+#: Name of the key normalisation; stored so a later change rekeys old databases on open.
+KEY_SCHEME = "arabic-1"
+
+
+def source_key(text: str) -> str:
+    """The lookup key of a source paragraph (normalised for matching, never for storage)."""
+    return normalize(unicodedata.normalize("NFC", text))
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with seconds (the memory's date format)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def default_creator() -> str:
+    """The creator id of new entries: $TRANSLATOR_USER, else the login name."""
+    name = os.environ.get("TRANSLATOR_USER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    """One stored translation with its provenance."""
+
+    source: str
+    target: str
+    origin: Origin
+    model: str = ""
+    """Machine entries: the label of the model that made it."""
+    glossary: str = ""
+    """Machine entries: the fingerprint of the glossary enforced ('' for none)."""
+    updated: str = ""
+    """Last change (ISO, UTC)."""
+    created: str = ""
+    """When the translation was first made (ISO, UTC; a TMX's creationdate when imported)."""
+    creator: str = ""
+    """Who made it (user id; a TMX's creationid when imported)."""
+    via: Via = Via.ENGINE
+    file: str = ""
+    """The TMX/XLIFF file it was imported from ('' unless via is tmx or xliff)."""
+    imported: str = ""
+    """When it was imported (ISO, UTC; '' unless imported)."""
+    id: int = 0
+    """Row id in this database (0 until stored); pass it to `forget`."""
+
+    @property
+    def label(self) -> str:
+        """Short provenance for a list or a suggestion: reviewed, machine, TMX, TMX machine, XLIFF."""
+        if self.via in (Via.TMX, Via.XLIFF):
+            name = self.via.value.upper()
+            return f"{name} machine" if self.origin is Origin.MACHINE else name
+        return self.origin.value
+
+
+@dataclass(frozen=True)
+class FuzzyMatch:
+    """A similar stored paragraph and its best translation, with a 0–100 similarity score."""
+
+    score: float
+    entry: MemoryEntry
+
+    @property
+    def source(self) -> str:
+        return self.entry.source
+
+    @property
+    def target(self) -> str:
+        return self.entry.target
+
+    @property
+    def origin(self) -> Origin:
+        return self.entry.origin

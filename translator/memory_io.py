@@ -1,0 +1,59 @@
+"""Provides the memory's TMX bridge: export with provenance, import that keeps it.
+
+An exported unit carries its creation date, creator id and, for machine output, the origin
+(`<prop type="x-origin">machine</prop>`), model and glossary fingerprint. An import stores each
+unit with the file it came from and when: units the file marks as machine stay machine, others
+become reviewed translations, so machine output never comes back as reviewed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from translator.memory import TranslationMemory
+from translator.memory_entry import MemoryEntry, Origin, Via, now_iso
+from translator.tmx import TmxUnit, read_tmx, write_tmx
+
+
+@dataclass(frozen=True)
+class TmxImport:
+    """What a TMX import added."""
+
+    added: int
+    reviewed: int
+    machine: int
+
+
+def tmx_unit(entry: MemoryEntry) -> TmxUnit:
+    """The TMX unit of a memory entry, provenance included."""
+    machine = entry.origin is Origin.MACHINE
+    return TmxUnit(entry.source, entry.target, entry.updated, entry.created, entry.creator, machine,
+                   entry.model if machine else "", entry.glossary if machine else "")
+
+
+def memory_entry(unit: TmxUnit, file: Path, imported: str = "") -> MemoryEntry:
+    """The memory entry of an imported TMX unit (machine only when the file marks it so)."""
+    origin = Origin.MACHINE if unit.machine else Origin.REVIEWED
+    return MemoryEntry(unit.source, unit.target, origin, unit.model, unit.glossary, unit.updated, unit.created,
+                       unit.creator, Via.TMX, str(Path(file).resolve()), imported or now_iso())
+
+
+def export_tmx(memory: TranslationMemory, path: Path, include_machine: bool = False) -> int:
+    """Write the memory's reviewed entries (and, if asked, machine ones, marked) as TMX; returns the unit count."""
+    units = [tmx_unit(entry) for entry in memory.best_entries(include_machine)]
+    write_tmx(path, units)
+    return len(units)
+
+
+def import_tmx(memory: TranslationMemory, path: Path) -> TmxImport:
+    """Add a TMX file's units to the memory with their provenance, in one transaction.
+
+    Raises:
+        InputError: the file cannot be read as Arabic→English TMX (nothing is written then).
+    """
+    units = read_tmx(path)  # refuses the whole file before anything is written
+    when = now_iso()
+    added = memory.add_many(memory_entry(unit, path, when) for unit in units)
+    machine = sum(1 for unit in units if unit.machine)
+    return TmxImport(added, added - machine, machine)
