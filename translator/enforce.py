@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -200,37 +199,60 @@ class GlossaryEnforcer:
         return model_input, Plan(sentence, model_input, matches, groups)
 
     def finish(self, plan: Plan, output: str) -> tuple[str, list[TermResult]]:
-        """Verify (and repair) the terms of `plan` in the model's `output`."""
+        """Verify (and repair) the terms of `plan` in the model's `output`.
+
+        Placeholders come back as the glossary English: copied as is, case or letters doubled
+        ("qx", "QXX"), letters glued on ("QXZ", "JZledged"). Whatever else is left that only a
+        placeholder could have left (`_REMNANT`: "LaX", "AgXZ", "Q X" ...) goes to a lost
+        placeholder with letters in common, in order, or is removed: no placeholder remnant
+        ever reaches the translator, whatever the model did.
+        """
         if not plan.groups:
             return enforce_terms(plan.matches, output, repair=self.repair)
         tolerant: set[int] = set()
-        lost: list[_Group] = []
-        for group in plan.groups:
+        lost: list[tuple[int, _Group]] = []
+        # Restored names wait behind private-use marks, so no later pattern looks inside them.
+        for k, group in enumerate(plan.groups):
+            mark = _MARK.format(k)
             exact = re.compile(rf"(?<![A-Za-z]){group.token}(?![A-Za-z])")
             loose = re.compile(rf"(?<![A-Za-z]){group.token[0]}+{group.token[1]}+(?![A-Za-z])", re.IGNORECASE)
-            name = _literal(group.english)  # a function, so backslashes in the name stay literal
-            restored, count = exact.subn(name, output)
-            if not count:
-                restored, count = loose.subn(name, output)
-            if not count:
-                # The model glued letters to the token ("QXZ", "PXZ", "JZledged"): the word is the name.
-                glued = re.compile(rf"(?<![A-Za-z])[A-Z]?{group.token}[A-Za-z]*")
-                restored, count = glued.subn(name, output)
-            if count and not exact.search(output):
+            glued = re.compile(rf"(?<![A-Za-z])[A-Z]?{group.token}[A-Za-z]*")
+            count = 0
+            for pattern in (exact, loose, glued):
+                output, count = pattern.subn(mark, output)
+                if count:
+                    break
+            if pattern is not exact and count:
                 tolerant.update(group.indices)
             if not count:
-                lost.append(group)
-            output = restored
-        # What is left that looks like a placeholder ("PXZ", "ZJV") was one the model mangled: when
-        # as many are left as groups were lost, they are those groups in order; otherwise drop
-        # them. Either way no placeholder reaches the translator.
-        stray = re.compile(r"(?<![A-Za-z])(?=(?:[A-Z]*[QXJZV]){2})[A-Z]{2,4}(?![A-Za-z])")
-        if lost and len(stray.findall(output)) == len(lost):
-            names = iter(lost)
-            output = stray.sub(lambda _m: next(names).english, output)
-            tolerant.update(i for g in lost for i in g.indices)
-        else:
-            output = re.sub(rf"\s*{stray.pattern}", "", output).strip()
+                lost.append((k, group))
+        letters = {c for g in plan.groups for c in g.token}
+        source_words = set(re.findall(r"[A-Za-z]+", plan.source))
+
+        def remnant(m: re.Match[str]) -> bool:
+            word = m.group(0)
+            return word not in source_words and bool(letters & set(word.upper()))
+
+        candidates = [m for m in _REMNANT.finditer(output) if remnant(m)]
+        assigned: dict[int, int] = {}  # candidate index -> group index
+        for k, group in lost:
+            shared = [(len(set(group.token) & set(m.group(0).upper())), -c)
+                      for c, m in enumerate(candidates) if c not in assigned]
+            best = max(shared, default=(0, 0))
+            if best[0]:
+                assigned[-best[1]] = k
+                tolerant.update(group.indices)
+        parts: list[str] = []
+        pos = 0
+        for c, m in enumerate(candidates):
+            parts.append(output[pos:m.start()])
+            parts.append(_MARK.format(assigned[c]) if c in assigned else "")
+            pos = m.end()
+        parts.append(output[pos:])
+        output = re.sub(r"[ \t]{2,}", " ", "".join(parts))
+        output = re.sub(r"^\s+|\s+$|\s+(?=[.,;:!?])", "", output)
+        for k, group in enumerate(plan.groups):
+            output = output.replace(_MARK.format(k), group.english)
         text, results = enforce_terms(plan.matches, output, repair=self.repair)
         for i in tolerant:
             if results[i].found:
@@ -238,9 +260,20 @@ class GlossaryEnforcer:
         return text, results
 
 
-def _literal(text: str) -> Callable[[re.Match[str]], str]:
-    """A re.sub replacement that inserts `text` as is."""
-    return lambda _m: text
+#: Where a restored name waits while remnants are looked for (private-use characters).
+_MARK = "\ue000{}\ue001"
+#: What only a mangled placeholder leaves (checked further against the plan's letters and the
+#: source): letters of placeholders only ("QXZ", "qx", "Qxx"); two or more placeholder capitals
+#: ("AQXZ", "PXZs"); a placeholder capital after a small letter ("LaX", "PaX", "AgXZ"); single
+#: placeholder capitals split apart ("Q X", "Q-X").
+_REMNANT = re.compile(
+    r"(?<![A-Za-z])(?:"
+    r"[QXJZVqxjzv]{2,6}(?![A-Za-z])"
+    r"|(?=(?:[A-Z]*[QXJZV]){2})[A-Z]{2,6}[a-z]*"
+    r"|[A-Za-z]*[a-z][QXJZV][A-Za-z]*"
+    r"|[QXJZV](?:[ .\-]+[QXJZV])+(?![A-Za-z])"
+    r")"
+)
 
 
 def _runs(sentence: str, matches: list[Match]) -> list[list[int]]:
