@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -21,9 +22,9 @@ from typing import Any
 from translator import __version__
 from translator.document import Article, JunkFilter, article_stem, parse_article
 from translator.engine import Engine, cpu_kernels
-from translator.errors import InputError, TranslatorError
+from translator.errors import InputError, TranslatorError, describe_os_error
 from translator.export import RENDERERS, SUFFIXES, article_files
-from translator.fileio import MAX_TEXT_BYTES, atomic_write_text, read_user_text
+from translator.fileio import MAX_TEXT_BYTES, atomic_write_text, decode_user_text, read_user_bytes
 from translator.pipeline import Enforcer, Memory, ParagraphTranslation, translate_paragraphs
 from translator.segment import split_sentences
 
@@ -165,10 +166,6 @@ def load_report(out_dir: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -230,8 +227,9 @@ class _Run:
                 continue
             claimed[out] = rel
             try:
-                article = parse_article(path, read_user_text(path, self.options.max_bytes), self.junk)
-                result.source_sha256 = _sha256(path)
+                data = read_user_bytes(path, self.options.max_bytes)
+                article = parse_article(path, decode_user_text(path, data), self.junk)
+                result.source_sha256 = hashlib.sha256(data).hexdigest()
             except InputError as exc:
                 result.status, result.reason = "failed", f"{exc.reason}" + (f" ({exc.hint})" if exc.hint else "")
                 continue
@@ -320,7 +318,7 @@ class _Run:
         try:
             atomic_write_text(self.options.out_dir / r.output, RENDERERS[self.options.fmt](article, english))
         except OSError as exc:
-            r.status, r.reason = "failed", f"cannot write {r.output}: {exc.strerror}"
+            r.status, r.reason = "failed", describe_os_error(exc, r.output)
             return
         r.status = "ok"
 
@@ -411,8 +409,9 @@ def _remove_stale_temp_files(out_dir: Path) -> None:
 
 
 def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path`'s folder is inside `folder` (the file itself is not resolved: it may be a bad link)."""
     try:
-        path.resolve().relative_to(folder.resolve())
+        Path(os.path.realpath(path.parent)).joinpath(path.name).relative_to(os.path.realpath(folder))
     except ValueError:
         return False
     return True

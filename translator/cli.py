@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from translator import __version__
-from translator.errors import TranslatorError
+from translator.errors import TranslatorError, describe_os_error
 
 #: Sub-command modules in `translator.commands`, in help order.
 COMMANDS = ("desk", "translate", "batch", "models", "glossary", "memory", "export", "qa", "evaluate", "report")
@@ -55,6 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except OSError as exc:
+        # A file the command had to write or read failed (disk full, no permission, a file where a
+        # folder should be...): one line, what and where and what to do, never a traceback.
+        print(f"translator: error: {describe_os_error(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("translator: interrupted; finished work was saved", file=sys.stderr)
         return 130

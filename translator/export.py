@@ -124,7 +124,9 @@ def article_files(folder: Path, pattern: str = "*.txt") -> list[Path]:
     found = []
     for path in sorted(Path(folder).glob(pattern)):
         rel = path.relative_to(folder)
-        if not (path.is_file() or path.is_symlink()) or any(part.startswith(".") for part in rel.parts):
+        # Anything that is not a folder is an article candidate: a FIFO, a device or a bad link is
+        # reported as failed by the reader, never silently skipped (and never opened blocking).
+        if path.is_dir() or any(part.startswith(".") for part in rel.parts):
             continue
         if path.name.endswith(outputs) or path.name.endswith(".review.json"):
             continue

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from translator.commands.common import add_device_option, settings_from_args
+from translator.commands.common import add_device_option, output_folder, settings_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     in_dir: Path = args.in_dir
     if not in_dir.is_dir():  # before loading the model or creating the memory folder
         raise InputError(in_dir, "is not a folder", "give the folder that holds the articles")
-    out_dir: Path = args.output or in_dir / "english"
+    out_dir: Path = output_folder(args.output or in_dir / "english")
     options = BatchOptions(in_dir, out_dir, args.glob, args.fmt, args.force)
     engine = load_engine(settings)
     enforcer = None if args.no_glossary else _enforcer(settings, in_dir)

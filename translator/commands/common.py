@@ -75,4 +75,40 @@ def print_json(data: Any) -> None:
 
 def print_error(exc: Exception) -> None:
     """One failed file's line on stderr, in the CLI's error format, while the command goes on."""
-    print(f"translator: error: {exc}", file=sys.stderr)
+    from translator.errors import describe_os_error
+
+    print(f"translator: error: {describe_os_error(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
+
+
+def output_folder(path: Path) -> Path:
+    """`path` as a folder for outputs: created when missing; InputError when it is a file."""
+    from translator.errors import InputError
+
+    if path.exists() and not path.is_dir():
+        raise InputError(path, "is a file, not a folder", "give a folder for the outputs with -o (it is created)")
+    return path
+
+
+def check_output_file(output: Path, source: Path) -> None:
+    """Refuse an output file that would overwrite an input: the article itself (by any name or
+    link), or a name of the article set in the article's folder (`*.txt` that is not one of ours).
+    """
+    import os
+
+    from translator.document import article_stem
+    from translator.errors import InputError
+    from translator.export import SUFFIXES
+
+    if output.is_dir():
+        raise InputError(output, "is a folder", "give a file name for the English, e.g. -o article.en.md")
+    hint = f"give another name, e.g. -o {article_stem(source)}.en.md"
+    try:
+        same = output.exists() and os.path.samefile(output, source)
+    except OSError:
+        same = False
+    if same:
+        raise InputError(output, "is the Arabic article itself; the English would overwrite it", hint)
+    in_set = output.name.endswith(".txt") and not output.name.endswith(tuple(SUFFIXES.values()))
+    if in_set and os.path.realpath(output.parent) == os.path.realpath(source.parent):
+        raise InputError(output, "is an article name of the input folder; the English would overwrite "
+                         "an Arabic article or be taken for one", hint)

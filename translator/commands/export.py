@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from translator.commands.common import print_error
+from translator.commands.common import output_folder, print_error
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     from translator.export import article_files, export_article
 
     target: Path = args.target
+    if args.output is not None:
+        output_folder(args.output)
     if target.is_dir():
         articles = article_files(target, args.glob)
         if not articles:
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     for path in articles:
         try:
             done = export_article(path, args.fmt, args.output, args.reviewed_only)
-        except InputError as exc:
+        except (InputError, OSError) as exc:  # one article's failure never stops the others
             failed += 1
             print_error(exc)
             continue

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from translator.commands.common import add_device_option, settings_from_args
+from translator.commands.common import add_device_option, check_output_file, settings_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,10 +29,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     article = read_article(args.file)
-    if args.output is not None and args.output.is_dir():
-        from translator.errors import InputError
-
-        raise InputError(args.output, "is a folder", "give a file name for the English, e.g. -o article.en.md")
+    if args.output is not None:  # before the model loads: refuse overwriting an input at once
+        check_output_file(args.output, args.file)
     engine = load_engine(settings)
     # shipped glossaries + the folder's glossary.yaml
     enforcer = None if args.no_glossary else enforcer_from_settings(settings, args.file.parent)
