@@ -16,6 +16,7 @@ from tests.conftest import SEEDS
 from translator.document import read_article
 from translator.errors import InputError
 from translator.memory import TranslationMemory
+from translator.memory_io import export_tmx, import_tmx
 from translator.tmx import XML_LANG, TmxUnit, clean_segment, read_tmx, render_tmx, source_segment, write_tmx
 
 UNITS = [
@@ -110,15 +111,15 @@ def test_memory_round_trip_through_tmx(tmp_path: Path) -> None:
         for unit in UNITS:
             memory.add_reviewed(unit.source, unit.target)
         memory.add_machine("نص آلي فقط", "machine only", "m")
-        assert memory.export_tmx(path) == 3
+        assert export_tmx(memory, path) == 3
         original = {(source_segment(e.source), clean_segment(e.target)) for e in memory.entries("reviewed")}
     _check_structure(path.read_text(encoding="utf-8"))
     with TranslationMemory.for_folder(tmp_path / "b", model="other") as fresh:
-        assert fresh.import_tmx(path) == 3
+        assert import_tmx(fresh, path).added == 3
         assert {(e.source, e.target) for e in fresh.entries("reviewed")} == original
         assert fresh.lookup("\u200fقال لافروف إن موسكو قلقة.") == "Lavrov said Moscow was concerned."
         again = tmp_path / "again.tmx"
-        fresh.export_tmx(again)
+        export_tmx(fresh, again)
     assert [(u.source, u.target) for u in read_tmx(again)] == [(u.source, u.target) for u in read_tmx(path)]
 
 
@@ -127,7 +128,7 @@ def test_export_with_machine_entries_prefers_reviewed(tmp_path: Path) -> None:
         memory.add_machine("نص", "machine", "m")
         memory.add_reviewed("نص", "reviewed")
         memory.add_machine("نص آخر", "machine 2", "m")
-        assert memory.export_tmx(tmp_path / "all.tmx", include_machine=True) == 2
+        assert export_tmx(memory, tmp_path / "all.tmx", include_machine=True) == 2
     assert {u.target for u in read_tmx(tmp_path / "all.tmx")} == {"reviewed", "machine 2"}
 
 
@@ -163,7 +164,7 @@ def test_omegat_inserts_our_tmx_units(tmp_path: Path) -> None:
     with TranslationMemory.for_folder(tmp_path / "memory") as memory:
         for i, text in enumerate(paragraphs[:5]):
             memory.add_reviewed(text, f"Reviewed {i}: Erdoğan & <Lavrov>.")
-        memory.export_tmx(project / "tm" / "auto" / "reviewed.tmx")
+        export_tmx(memory, project / "tm" / "auto" / "reviewed.tmx")
     run_omegat(project, tmp_path / "config")
     target = (project / "target" / "article.txt").read_text(encoding="utf-8").split("\n\n")
     assert [t.strip() for t in target[:5]] == [f"Reviewed {i}: Erdoğan & <Lavrov>." for i in range(5)]

@@ -2,19 +2,25 @@
 
 The renderers take the article and a mapping paragraph id -> English, so batch output (machine
 English) and desk output (review state) share one format. File-level exports read the review
-state saved beside the article.
+state saved beside the article, and fill paragraphs it has no English for from the project's
+translation memory (the reviewed entry, else the newest machine one): after `translator batch`,
+which writes no review state, the exports hold its machine English, marked as machine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from translator.document import Article, Kind, article_stem, read_article
 from translator.errors import InputError
 from translator.fileio import atomic_write_text
+from translator.memory import TranslationMemory, memory_path
+from translator.memory_entry import MemoryEntry, Origin
+from translator.memory_io import remembered, tmx_unit, with_memory
 from translator.review import ReviewState, Status, load_review
+from translator.tmx import TmxUnit, write_tmx
 
 #: Export formats and the suffix of the file each writes (`<name><suffix>`).
 SUFFIXES = {
@@ -72,14 +78,22 @@ def english_of(article: Article, state: ReviewState, reviewed_only: bool = False
     return found
 
 
-def reviewed_pairs(article: Article, state: ReviewState) -> list[tuple[str, str, str]]:
-    """(Arabic, English, reviewed_at) of the article's reviewed paragraphs, in order."""
-    pairs = []
+def tmx_units(article: Article, state: ReviewState, memory: TranslationMemory | None,
+              include_machine: bool = False) -> list[TmxUnit]:
+    """TMX units of the reviewed paragraphs (and, if asked, machine ones, marked with their model)."""
+    units = []
     for p in article.translatable:
         rec = state.paragraphs.get(p.id)
-        if rec and rec.status is Status.REVIEWED and rec.text.strip():
-            pairs.append((p.text, rec.text, rec.reviewed_at or rec.updated))
-    return pairs
+        if rec is None or not rec.text.strip():
+            continue
+        if rec.status is Status.REVIEWED:
+            units.append(TmxUnit(p.text, rec.text, rec.reviewed_at or rec.updated))
+        elif rec.status is Status.MACHINE and include_machine:
+            entry = remembered(memory, p.text) if memory is not None else None
+            if entry is None or entry.origin is not Origin.MACHINE or entry.target != rec.text:
+                entry = MemoryEntry(p.text, rec.text, Origin.MACHINE, updated=rec.updated)  # model unknown
+            units.append(tmx_unit(replace(entry, source=p.text)))
+    return units
 
 
 @dataclass(frozen=True)
@@ -92,23 +106,31 @@ class Exported:
 
 
 def export_article(article_path: Path, fmt: str, out_dir: Path | None = None,
-                   reviewed_only: bool = False) -> Exported:
-    """Export one article's review state in `fmt` to `out_dir` (default: beside the article).
+                   reviewed_only: bool = False, include_machine: bool = False) -> Exported:
+    """Export one article's work in `fmt` to `out_dir` (default: beside the article).
+
+    The review state, with paragraphs it lacks filled from the project memory (if there is one).
+    `include_machine`: TMX also holds machine English, marked machine with its model.
 
     Raises:
-        InputError: unknown format, unreadable article or corrupt review state.
+        InputError: unknown format, unreadable article, corrupt review state or memory.
     """
     if fmt not in SUFFIXES:
         raise InputError(article_path, f"unknown export format {fmt!r}", f"use one of {', '.join(SUFFIXES)}")
     article = read_article(article_path)
-    state = load_review(article.path)
     target = (out_dir or article.path.parent) / f"{article_stem(article.path)}{SUFFIXES[fmt]}"
-    if fmt == "tmx":
-        from translator.tmx import TmxUnit, write_tmx
-
-        units = [TmxUnit(src, tgt, when) for src, tgt, when in reviewed_pairs(article, state)]
-        write_tmx(target, units)
-        return Exported(target, len(units))
+    memory = None
+    if memory_path(article.path.parent).is_file():
+        memory = TranslationMemory.for_folder(article.path.parent)
+    try:
+        state = with_memory(article, load_review(article.path), memory)
+        if fmt == "tmx":
+            units = tmx_units(article, state, memory, include_machine)
+            write_tmx(target, units)
+            return Exported(target, len(units))
+    finally:
+        if memory is not None:
+            memory.close()
     if fmt == "xliff":
         from translator.xliff import write_xliff
 

@@ -352,23 +352,3 @@ class TranslationMemory:
             if entry.origin is Origin.REVIEWED or chosen.get(key, entry).origin is not Origin.REVIEWED:
                 chosen[key] = entry
         return list(chosen.values())
-
-    # -- TMX (translator.memory_io does the work) ---------------------------------------------
-
-    def export_tmx(self, path: Path, include_machine: bool = False) -> int:
-        """Write reviewed (and optionally machine) entries as TMX 1.4; returns the unit count."""
-        from translator.memory_io import export_tmx
-
-        return export_tmx(self, path, include_machine)
-
-    def import_tmx(self, path: Path) -> int:
-        """Add a TMX file's units with their provenance (machine ones stay machine); returns the count added."""
-        from translator.memory_io import import_tmx
-
-        return import_tmx(self, path).added
-
-    def add_reviewed_many(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """add_reviewed for many pairs in one transaction."""
-        with self.deferred():
-            for source, target in pairs:
-                self.add_reviewed(source, target)

@@ -1,4 +1,4 @@
-"""Provides the memory's TMX bridge: export with provenance, import that keeps it.
+"""Provides the memory's bridges: TMX export with provenance, import that keeps it; review states filled from memory.
 
 An exported unit carries its creation date, creator id and, for machine output, the origin
 (`<prop type="x-origin">machine</prop>`), model and glossary fingerprint. An import stores each
@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from translator.document import Article
 from translator.memory import TranslationMemory
 from translator.memory_entry import MemoryEntry, Origin, Via, now_iso
+from translator.review import ParagraphReview, ReviewState, Status
 from translator.tmx import TmxUnit, read_tmx, write_tmx
 
 
@@ -57,3 +59,30 @@ def import_tmx(memory: TranslationMemory, path: Path) -> TmxImport:
     added = memory.add_many(memory_entry(unit, path, when) for unit in units)
     machine = sum(1 for unit in units if unit.machine)
     return TmxImport(added, added - machine, machine)
+
+
+def remembered(memory: TranslationMemory, source: str) -> MemoryEntry | None:
+    """The memory's English for `source` whatever the model: the reviewed entry, else the newest machine one."""
+    found = memory.entries(source=source)
+    reviewed = [e for e in found if e.origin is Origin.REVIEWED]
+    return (reviewed or found)[-1] if found else None
+
+
+def with_memory(article: Article, state: ReviewState, memory: TranslationMemory | None) -> ReviewState:
+    """A copy of `state` where paragraphs without English take it from the memory (reviewed or machine)."""
+    merged = ReviewState(state.article, dict(state.paragraphs))
+    if memory is None:
+        return merged
+    for p in article.translatable:
+        rec = merged.paragraphs.get(p.id)
+        if rec is not None and rec.status is not Status.NEW and rec.text.strip():
+            continue
+        entry = remembered(memory, p.text)
+        if entry is None:
+            continue
+        if entry.origin is Origin.REVIEWED:
+            merged.paragraphs[p.id] = ParagraphReview(Status.REVIEWED, None, entry.target, entry.updated,
+                                                      entry.updated)
+        else:
+            merged.paragraphs[p.id] = ParagraphReview(Status.MACHINE, entry.target, entry.target, entry.updated)
+    return merged

@@ -14,9 +14,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "export",
         help="export reviewed work: English (md/txt), bilingual Markdown, TMX 1.4, XLIFF 1.2",
         description="Export the review state of an article (or every article of a folder). "
-                    "md/txt/bilingual use the current English; tmx holds reviewed paragraphs only; "
-                    "xliff holds every paragraph with its review state (import it back with "
-                    "`translator memory import FILE.xlf`).",
+                    "Paragraphs the review state has no English for take it from the folder's translation "
+                    "memory (after `translator batch`: its machine English). md/txt/bilingual use the "
+                    "current English; tmx holds reviewed paragraphs (machine ones too, marked, with "
+                    "--include-machine); xliff holds every paragraph with its review state, machine "
+                    "English as needs-review-translation (import it back with `translator memory import "
+                    "FILE.xlf`).",
     )
     p.add_argument("target", type=Path, metavar="ARTICLE_OR_DIR", help="an article file or a folder of articles")
     p.add_argument("--format", dest="fmt", required=True, choices=["md", "txt", "bilingual", "tmx", "xliff"])
@@ -24,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="folder for the exports (default: beside each article)")
     p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="articles of a folder (default: *.txt)")
     p.add_argument("--reviewed-only", action="store_true", help="md/txt/bilingual: only reviewed paragraphs")
+    p.add_argument("--include-machine", action="store_true",
+                   help="tmx: also machine English nobody reviewed, marked <prop type=\"x-origin\">machine</prop>")
     p.set_defaults(func=run)
 
 
@@ -46,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for path in articles:
         try:
-            done = export_article(path, args.fmt, args.output, args.reviewed_only)
+            done = export_article(path, args.fmt, args.output, args.reviewed_only, args.include_machine)
         except (InputError, OSError) as exc:  # one article's failure never stops the others
             failed += 1
             print_error(exc)

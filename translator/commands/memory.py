@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     imp = actions.add_parser("import", help="add a TMX as reviewed translations, or apply a reviewed XLIFF")
     imp.add_argument("file", type=Path, metavar="FILE.tmx|FILE.xlf")
+    imp.add_argument("--accept-translated", action="store_true",
+                     help='XLIFF: take state="translated" as confirmed (reviewed), as Trados means it; '
+                          "by default it is an unaccepted edit, as in this tool's own exports")
     exp = actions.add_parser("export", help="write the reviewed translations as TMX 1.4")
     exp.add_argument("file", type=Path, metavar="FILE.tmx")
     exp.add_argument("--include-machine", action="store_true", help="also machine translations never reviewed")
@@ -37,26 +40,31 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(folder, "is not a folder", "give the folder that holds the articles")
     with TranslationMemory.for_folder(folder) as memory:
         if args.action == "export":
-            count = memory.export_tmx(args.file, include_machine=args.include_machine)
+            from translator.memory_io import export_tmx
+
+            count = export_tmx(memory, args.file, include_machine=args.include_machine)
             print(f"wrote {args.file} ({count} units) from {memory.path}")
         elif args.action == "import":
-            return _import(args.file, folder, memory)
+            return _import(args.file, folder, memory, args.accept_translated)
         else:
             counts = memory.counts()
             print(f"{memory.path}: {counts['reviewed']} reviewed, {counts['machine']} machine translations")
     return 0
 
 
-def _import(path: Path, folder: Path, memory: TranslationMemory) -> int:
+def _import(path: Path, folder: Path, memory: TranslationMemory, accept_translated: bool) -> int:
     from translator.errors import InputError
     from translator.xliff import import_xliff
 
     if not path.is_file():
         raise InputError(path, "file not found", "check the path")
     if path.suffix.lower() in (".xlf", ".xliff"):
-        for result in import_xliff(path, folder, memory=memory):
+        for result in import_xliff(path, folder, memory=memory, accept_translated=accept_translated):
             print(f"{result.article}: {result.reviewed} reviewed, {result.edited} edited, "
                   f"{result.unchanged} unchanged, {len(result.skipped)} skipped")
+            if result.confirmed_machine:
+                print(f"  {result.confirmed_machine} units are state=\"translated\" with the machine English "
+                      "unchanged: left as machine (pass --accept-translated to take them as reviewed)")
             for line in result.skipped:
                 print(f"  skipped {line}")
         return 0
