@@ -16,7 +16,7 @@ missing). Its end-of-sentence logit is suppressed, so every path decodes every s
 same `max_decoding_length` (default 64, injected into every Translator.translate_batch call
 through a Translator subclass): the work per sentence is identical in all paths.
 argostranslate's default splitter (MiniSBD) would download a model; instead its sentencizer is
-patched to translator.segment.split_sentences, the splitter our batch uses.
+patched to translator.text.segment.split_sentences, the splitter our batch uses.
 
 Usage: .venv/bin/python bench/batch_speed.py [--paragraphs 100] [--device cpu|cuda] [--max-length 64]
 """
@@ -57,8 +57,8 @@ class Timer:
 
 def seed_paragraphs(count: int) -> list[str]:
     """The seeds' translatable paragraphs repeated to `count`, each sentence tagged with its copy."""
-    from translator.document import read_article
-    from translator.segment import split_sentences
+    from translator.text.document import read_article
+    from translator.text.segment import split_sentences
 
     base = [p.text.strip() for seed in sorted((ROOT / "seeds").glob("*.ar.txt"))
             for p in read_article(seed).translatable]
@@ -93,8 +93,9 @@ def write_articles(folder: Path, paragraphs: list[str], per_article: int = 10) -
 
 
 def run_ours(in_dir: Path, out_dir: Path, engine, settings, force: bool) -> tuple[Timer, object]:  # type: ignore[no-untyped-def]
-    from translator.batch import BatchOptions, glossary_fingerprint, run_batch
-    from translator.memory import TranslationMemory
+    from translator.batch import BatchOptions, run_batch
+    from translator.batch_report import glossary_fingerprint
+    from translator.store.memory import TranslationMemory
 
     enforcer = _enforcer(settings, in_dir)
     memory = TranslationMemory.for_folder(in_dir, engine.label, glossary_fingerprint(enforcer))
@@ -106,7 +107,7 @@ def run_ours(in_dir: Path, out_dir: Path, engine, settings, force: bool) -> tupl
 
 
 def _enforcer(settings, folder: Path):  # type: ignore[no-untyped-def]
-    from translator.enforce import enforcer_from_settings
+    from translator.glossary.enforce import enforcer_from_settings
 
     return enforcer_from_settings(settings, folder)
 
@@ -139,7 +140,7 @@ def run_naive(paragraphs: list[str], argos_home: Path) -> Timer:
     os.environ["ARGOS_DEVICE_TYPE"] = os.environ.get("BENCH_DEVICE", "cpu")
     import argostranslate.translate as argos
 
-    from translator.segment import split_sentences
+    from translator.text.segment import split_sentences
 
     class OurSplitter:
         """Replaces MiniSBD, which would download a model (nothing is bundled)."""
@@ -173,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["BENCH_DEVICE"] = args.device
 
     from translator.config import Settings
-    from translator.engine import ArgosEngine
-    from translator.segment import split_sentences
+    from translator.mt.engine import ArgosEngine
+    from translator.text.segment import split_sentences
 
     paragraphs = seed_paragraphs(args.paragraphs)
     sentences = [s for p in paragraphs for s in split_sentences(p)]

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.conftest import FakeEngine  # noqa: E402
 from translator.config import DEMO_MODEL_PATH, Settings  # noqa: E402
-from translator.engine import ArgosEngine  # noqa: E402
+from translator.mt.engine import ArgosEngine  # noqa: E402
 from translator.session import DeskOptions  # noqa: E402
 from translator.tui.factory import build_app  # noqa: E402
 from translator.tui.screens.review import ReviewScreen  # noqa: E402

@@ -15,10 +15,10 @@ import statistics
 import time
 from pathlib import Path
 
-from translator.arabic import has_arabic, normalize
 from translator.config import SHIPPED_GLOSSARY_DIR
-from translator.glossary import Glossary, GlossaryEntry, load_glossary
-from translator.glossary_file import match_key
+from translator.glossary.layers import Glossary, GlossaryEntry, load_glossary
+from translator.glossary.yaml_file import match_key
+from translator.text.arabic import has_arabic, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 ARWIKICATS = ROOT.parent / "shared" / "data" / "train" / "arwikicats"
@@ -97,8 +97,8 @@ def main() -> None:
     print(f"goal <= 1 ms/paragraph: {'met' if ms <= 1 else 'NOT met'}")
 
     # Enforcement overhead around the model (prepare + finish on an echoing "model").
-    from translator.enforce import GlossaryEnforcer
-    from translator.segment import split_sentences
+    from translator.glossary.enforce import GlossaryEnforcer
+    from translator.text.segment import split_sentences
 
     enforcer = GlossaryEnforcer(load_glossary([SHIPPED_GLOSSARY_DIR]))
     sentences = [s for p in paras for s in split_sentences(p)]

@@ -1,7 +1,7 @@
 """Benchmark: glossary term accuracy with vs without enforcement, and chrF where no term occurs.
 
 One run translates each test set twice with the same model (raw, and through
-translator.enforce.GlossaryEnforcer) and prints:
+translator.glossary.enforce.GlossaryEnforcer) and prints:
 
 - term accuracy: share of matched source terms whose English (preferred or accepted
   alternative, ignoring case and diacritics) is in the output; with enforcement also how many
@@ -34,11 +34,12 @@ from pathlib import Path
 from sacrebleu.metrics import CHRF
 
 from translator.config import DEMO_MODEL_PATH, SHIPPED_GLOSSARY_DIR, Settings
-from translator.document import read_article
-from translator.enforce import GlossaryEnforcer, takes_article, verify_terms
-from translator.glossary import Glossary, load_glossary
-from translator.pipeline import translate_paragraphs
-from translator.segment import split_sentences
+from translator.glossary.enforce import GlossaryEnforcer
+from translator.glossary.layers import Glossary, load_glossary
+from translator.glossary.repair import takes_article, verify_terms
+from translator.mt.pipeline import translate_paragraphs
+from translator.text.document import read_article
+from translator.text.segment import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 FLORES = ROOT.parent / "shared" / "data" / "flores200-dev"
@@ -53,8 +54,8 @@ class TestSet:
 
 
 def load_engine(model: Path, home: Path):  # type: ignore[no-untyped-def]
-    from translator.engine import ArgosEngine
-    from translator.models import install_package_file
+    from translator.mt.engine import ArgosEngine
+    from translator.mt.models import install_package_file
 
     settings = Settings(home=home, device="cpu")
     return ArgosEngine(install_package_file(settings, model).path, settings)

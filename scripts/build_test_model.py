@@ -286,7 +286,7 @@ def write_heldout(path: Path, pairs: list[tuple[str, str]]) -> None:
 
 
 def translate_ct2(model_dir: Path, sp, sentences: list[str], beam: int = 4) -> list[str]:
-    """Translate exactly as translator.engine.ArgosEngine does (plain pieces, no extra tokens)."""
+    """Translate exactly as translator.mt.engine.ArgosEngine does (plain pieces, no extra tokens)."""
     import ctranslate2
 
     tr = ctranslate2.Translator(str(model_dir), device="cpu", inter_threads=1, intra_threads=2)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import translator.models
+import translator.mt.models
 from translator.config import DEMO_MODEL_PATH, Settings
-from translator.engine import ArgosEngine
-from translator.models import install_package_file
+from translator.mt.engine import ArgosEngine
+from translator.mt.models import install_package_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -68,7 +68,7 @@ def installed(home: Path, demo_model_file: Path) -> Settings:
 def recorded(installed: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every sentence the real engine is asked to translate."""
     seen: list[str] = []
-    real = translator.models.load_engine
+    real = translator.mt.models.load_engine
 
     class Recording(ArgosEngine):
         def translate(self, sentences):  # type: ignore[no-untyped-def]
@@ -78,7 +78,7 @@ def recorded(installed: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     def load(settings: Settings) -> ArgosEngine:
         return Recording(real(settings).info.path, settings)
 
-    monkeypatch.setattr(translator.models, "load_engine", load)
+    monkeypatch.setattr(translator.mt.models, "load_engine", load)
     return seen
 
 

@@ -1,4 +1,4 @@
-"""Tests for translator.arabic: matching normalisation and its offset map."""
+"""Tests for translator.text.arabic: matching normalisation and its offset map."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translator.arabic import DROPPED, has_arabic, normalize, normalize_with_map, original_span
+from translator.text.arabic import DROPPED, has_arabic, normalize, normalize_with_map, original_span
 
 
 @pytest.mark.parametrize(

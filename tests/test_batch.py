@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEEDS, FakeEngine
-from translator.batch import MANIFEST_NAME, REPORT_NAME, BatchOptions, Progress, run_batch
-from translator.document import read_article
+from translator.batch import BatchOptions, Progress, run_batch
+from translator.batch_report import MANIFEST_NAME, REPORT_NAME
 from translator.errors import InputError
-from translator.memory import TranslationMemory
+from translator.store.memory import TranslationMemory
+from translator.text.document import read_article
 
 
 def make_articles(folder: Path, count: int) -> list[Path]:
@@ -281,7 +282,8 @@ def test_kill_9_mid_run_then_rerun_finishes_the_rest(tmp_path: Path) -> None:
 
 def test_cli_batch_exit_codes_summary_and_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  capsys: pytest.CaptureFixture[str], home: Path) -> None:
-    from translator import cli, models
+    from translator import cli
+    from translator.mt import models
 
     engine = FakeEngine()
     monkeypatch.setattr(models, "load_engine", lambda settings: engine)

@@ -1,4 +1,4 @@
-"""Visual-order display of Arabic (translator.bidi): table tests plus properties."""
+"""Visual-order display of Arabic (translator.text.bidi): table tests plus properties."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.bidi import base_level, visual_chars, visual_indices, visual_order
+from translator.text.bidi import base_level, visual_chars, visual_indices, visual_order
 
 
 @pytest.mark.parametrize(

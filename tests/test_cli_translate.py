@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import ROOT, SEEDS
 from translator.cli import main
 from translator.config import Settings
-from translator.document import read_article
+from translator.text.document import read_article
 
 ARTICLE = SEEDS / "turkey-russia-libya-syria.ar.txt"
 

@@ -16,7 +16,7 @@ import pytest
 import sacrebleu
 
 from translator.config import Settings
-from translator.engine import ArgosEngine
+from translator.mt.engine import ArgosEngine
 
 HELDOUT = Path(__file__).parent / "data" / "heldout_templates.tsv"
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ][A-Za-zÀ-ɏ'\-]*")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from translator.document import Kind, parse_article, read_article
 from translator.errors import InputError
+from translator.text.document import Kind, parse_article, read_article
 
 from .conftest import SEEDS
 

@@ -1,4 +1,4 @@
-"""Tests for translator.enforce: code-switching, verification, repair, articles; end to end."""
+"""Tests for translator.glossary.enforce: code-switching, verification, repair, articles; end to end."""
 
 from __future__ import annotations
 
@@ -10,16 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translator.config import SHIPPED_GLOSSARY_DIR, Settings
-from translator.enforce import (
+from translator.glossary.enforce import (
     PLACEHOLDERS,
     GlossaryEnforcer,
-    TermResult,
     enforcer_from_settings,
-    takes_article,
-    verify_terms,
 )
-from translator.glossary import add_entry, load_glossary, project_glossary_path
-from translator.pipeline import translate_paragraphs
+from translator.glossary.layers import add_entry, load_glossary, project_glossary_path
+from translator.glossary.repair import TermResult, takes_article, verify_terms
+from translator.mt.pipeline import translate_paragraphs
 
 from .conftest import SEEDS, FakeEngine
 
@@ -227,11 +225,11 @@ def test_enforcer_from_settings_uses_project_glossary(tmp_path: Path) -> None:
 
 def test_translate_command_enforces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    import translator.models
+    import translator.mt.models
     from translator.cli import main
 
     engine = FakeEngine()
-    monkeypatch.setattr(translator.models, "load_engine", lambda settings: engine)
+    monkeypatch.setattr(translator.mt.models, "load_engine", lambda settings: engine)
     monkeypatch.setenv("TRANSLATOR_HOME", str(tmp_path / "home"))
     article = tmp_path / "a.ar.txt"
     article.write_text("قلق روسي\n\nوقال لافروف إن موسكو قلقة.\n", encoding="utf-8")
@@ -244,8 +242,8 @@ def test_translate_command_enforces(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 @pytest.fixture(scope="module")
 def demo_engine(demo_model_file: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from translator.engine import ArgosEngine
-    from translator.models import install_package_file
+    from translator.mt.engine import ArgosEngine
+    from translator.mt.models import install_package_file
 
     settings = Settings(home=tmp_path_factory.mktemp("home"), device="cpu")
     return ArgosEngine(install_package_file(settings, demo_model_file).path, settings)
@@ -270,10 +268,10 @@ def test_demo_model_end_to_end(enforcer: GlossaryEnforcer, demo_engine) -> None:
 
 def test_bad_glossary_is_one_clear_line_per_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    import translator.models
+    import translator.mt.models
     from translator.cli import main
 
-    monkeypatch.setattr(translator.models, "load_engine", lambda settings: FakeEngine())
+    monkeypatch.setattr(translator.mt.models, "load_engine", lambda settings: FakeEngine())
     bad = tmp_path / "bad.yaml"
     bad.write_text("- ar: Tripoli\n  en: Tripoli\n  type: place\n- ar: سرت\n  en: Sirte\n", encoding="utf-8")
     monkeypatch.setenv("TRANSLATOR_GLOSSARIES", str(bad))
@@ -336,8 +334,8 @@ def test_surname_alternative_does_not_take_the_full_name(enforcer: GlossaryEnfor
 
 def test_glued_and_stray_placeholders_are_restored_or_removed() -> None:
     """Seen in the desk with the demo model: "QXZ and JZledged" reached the translator."""
-    from translator.enforce import GlossaryEnforcer
-    from translator.glossary import load_glossary
+    from translator.glossary.enforce import GlossaryEnforcer
+    from translator.glossary.layers import load_glossary
 
     from .conftest import ROOT
 
@@ -355,8 +353,8 @@ def test_glued_and_stray_placeholders_are_restored_or_removed() -> None:
 
 def test_a_mangled_placeholder_left_alone_stands_for_the_lost_name() -> None:
     """Seen in the desk with the demo model: "the city of Chadian Pas PXZ will visit Syria"."""
-    from translator.enforce import GlossaryEnforcer
-    from translator.glossary import load_glossary
+    from translator.glossary.enforce import GlossaryEnforcer
+    from translator.glossary.layers import load_glossary
 
     from .conftest import ROOT
 

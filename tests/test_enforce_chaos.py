@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from translator.batch import BatchOptions, run_batch
 from translator.config import SHIPPED_GLOSSARY_DIR
-from translator.enforce import GlossaryEnforcer
-from translator.glossary import Glossary, GlossaryEntry, load_glossary
-from translator.pipeline import translate_paragraphs
-from translator.qa import check_paragraph
+from translator.glossary.enforce import GlossaryEnforcer
+from translator.glossary.layers import Glossary, GlossaryEntry, load_glossary
+from translator.mt.pipeline import translate_paragraphs
+from translator.quality.qa import check_paragraph
 
 from .chaos import SENTENCE_MUTATIONS, SPAN_MUTATIONS, ChaosEngine, placeholder_letters
 

@@ -10,11 +10,11 @@ import pytest
 
 from tests.conftest import SEEDS
 from translator.config import Settings
-from translator.document import read_article
-from translator.engine import ArgosEngine
 from translator.errors import EngineError
-from translator.models import install_package_file
-from translator.segment import split_long, split_sentences
+from translator.mt.engine import ArgosEngine
+from translator.mt.models import install_package_file
+from translator.text.document import read_article
+from translator.text.segment import split_long, split_sentences
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +184,7 @@ vendor_id\t: AuthenticAMD
 
 def test_cpu_kernels_follow_ctranslate2s_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a batch manifest records to explain why another CPU gave other English."""
-    from translator.engine import cpu_kernels
+    from translator.mt.engine import cpu_kernels
 
     for var in ("CT2_FORCE_CPU_ISA", "CT2_USE_MKL", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"):
         monkeypatch.delenv(var, raising=False)

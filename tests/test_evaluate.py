@@ -13,7 +13,7 @@ from tests.conftest import SHARED
 from tests.test_qa import GLOSSARY
 from translator.cli import main
 from translator.errors import InputError
-from translator.evaluate import evaluate, read_lines, score_corpus, term_accuracy
+from translator.quality.evaluate import evaluate, read_lines, score_corpus, term_accuracy
 
 FLORES = SHARED / "data" / "flores200-dev"
 SLICE = 20
@@ -44,7 +44,7 @@ def installed_demo(home: Path, demo_model_file: Path) -> Path:
 
 
 def sacrebleu_reference(hyps: list[str], refs: list[str]) -> dict[str, tuple[float, str]]:
-    """Scores and signatures straight from sacrebleu's API (not via translator.evaluate)."""
+    """Scores and signatures straight from sacrebleu's API (not via translator.quality.evaluate)."""
     bleu, chrf, ter = sacrebleu.BLEU(), sacrebleu.CHRF(), sacrebleu.TER()
     return {
         "bleu": (bleu.corpus_score(hyps, [refs]).score, str(bleu.get_signature())),
@@ -193,8 +193,8 @@ def test_evaluate_demo_model_with_glossary_enforcement(
 ) -> None:
     """Templates the demo model knows, with glossary names: term accuracy and scores are sacrebleu's."""
     from translator.config import SHIPPED_GLOSSARY_DIR
-    from translator.glossary import load_glossary
-    from translator.qa import glossary_terms, term_rendering
+    from translator.glossary.layers import load_glossary
+    from translator.quality.qa import glossary_terms, term_rendering
 
     rows = [("وقال فائز السراج إن المحادثات كانت مثمرة.", "Fayez al-Sarraj said that the talks were fruitful."),
             ("وقال لافروف إن الاتفاق مع تركيا مهم.", "Lavrov said that the agreement with Turkey is important."),

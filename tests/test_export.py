@@ -10,11 +10,11 @@ import pytest
 
 from tests.conftest import SEEDS
 from translator import cli
-from translator.document import read_article
-from translator.export import export_article, render_bilingual, render_markdown, render_text
-from translator.memory import TranslationMemory
-from translator.review import Status, load_review, save_review
-from translator.tmx import read_tmx
+from translator.store.export import export_article, render_bilingual, render_markdown, render_text
+from translator.store.memory import TranslationMemory
+from translator.store.review import Status, load_review, save_review
+from translator.store.tmx import read_tmx
+from translator.text.document import read_article
 
 
 @pytest.fixture

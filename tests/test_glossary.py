@@ -10,14 +10,14 @@ import pytest
 from translator.cli import main
 from translator.config import SHIPPED_GLOSSARY_DIR, Settings
 from translator.errors import GlossaryError
-from translator.glossary import (
+from translator.glossary.layers import (
     Glossary,
     add_entry,
     load_for_folder,
     load_glossary,
     project_glossary_path,
 )
-from translator.glossary_file import GlossaryEntry, parse_text
+from translator.glossary.yaml_file import GlossaryEntry, parse_text
 
 from .conftest import SEEDS
 

@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import FakeEngine
-from translator.batch import BatchOptions, BatchReport, glossary_fingerprint, run_batch
+from translator.batch import BatchOptions, run_batch
+from translator.batch_report import BatchReport, glossary_fingerprint
 from translator.config import Settings
-from translator.document import read_article
-from translator.enforce import enforcer_from_settings, verify_terms
+from translator.glossary.enforce import enforcer_from_settings
+from translator.glossary.repair import verify_terms
+from translator.text.document import read_article
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("TRANSLATOR_UPDATE_GOLDEN") == "1"
@@ -81,7 +83,7 @@ def _blocks(markdown: str) -> list[str]:
 
 
 def test_demo_model_batch_holds_on_every_cpu(tmp_path: Path, installed: Settings) -> None:
-    from translator.models import load_engine
+    from translator.mt.models import load_engine
 
     report, out, enforcer = _run(load_engine(installed), tmp_path)
     golden = json.loads((GOLDEN / "expected" / "manifest.json").read_text(encoding="utf-8"))

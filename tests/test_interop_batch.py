@@ -10,12 +10,12 @@ import pytest
 
 from tests.conftest import SEEDS, FakeEngine
 from translator import cli
-from translator.document import read_article
-from translator.memory import TranslationMemory
-from translator.memory_entry import Origin, Via
-from translator.review import Status, load_review, save_review
-from translator.tmx import read_tmx
-from translator.xliff import NS
+from translator.store.memory import TranslationMemory
+from translator.store.memory_entry import Origin, Via
+from translator.store.review import Status, load_review, save_review
+from translator.store.tmx import read_tmx
+from translator.store.xliff import NS
+from translator.text.document import read_article
 
 Q = f"{{{NS}}}"
 TURKEY = "turkey-russia-libya-syria.ar.txt"
@@ -24,7 +24,7 @@ TURKEY = "turkey-russia-libya-syria.ar.txt"
 @pytest.fixture
 def batched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
     """The seed articles after `translator batch` with the fake engine (no desk work at all)."""
-    from translator import models
+    from translator.mt import models
 
     monkeypatch.setattr(models, "load_engine", lambda settings: FakeEngine())
     folder = tmp_path / "articles"

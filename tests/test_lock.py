@@ -1,4 +1,4 @@
-"""One desk per article (translator.lock)."""
+"""One desk per article (translator.store.lock)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from translator.errors import LockedError
-from translator.lock import ArticleLock, lock_path, pid_alive
+from translator.store.lock import ArticleLock, lock_path, pid_alive
 
 
 @pytest.fixture

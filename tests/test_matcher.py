@@ -1,4 +1,4 @@
-"""Tests for translator.matcher: clitics, variants, word boundaries, longest match, spans."""
+"""Tests for translator.glossary.matcher: clitics, variants, word boundaries, longest match, spans."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translator.arabic import normalize
-from translator.glossary import Glossary
-from translator.glossary_file import GlossaryEntry
-from translator.matcher import CLITICS
+from translator.glossary.layers import Glossary
+from translator.glossary.matcher import CLITICS
+from translator.glossary.yaml_file import GlossaryEntry
+from translator.text.arabic import normalize
 
 
 def _e(ar: str | tuple[str, ...], en: str, kind: str = "person") -> GlossaryEntry:

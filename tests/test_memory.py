@@ -11,8 +11,8 @@ import pytest
 
 from tests.conftest import FakeEngine
 from translator.errors import InputError
-from translator.memory import TranslationMemory, memory_path, source_key
-from translator.pipeline import translate_paragraphs
+from translator.mt.pipeline import translate_paragraphs
+from translator.store.memory import TranslationMemory, memory_path, source_key
 
 SRC = "قال لافروف إن موسكو قلقة."
 

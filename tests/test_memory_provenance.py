@@ -9,10 +9,10 @@ import pytest
 
 from translator import cli
 from translator.errors import InputError
-from translator.memory import SCHEMA_VERSION, TranslationMemory, memory_path
-from translator.memory_entry import Origin, Via
-from translator.memory_io import export_tmx, import_tmx
-from translator.tmx import read_tmx
+from translator.store.memory import SCHEMA_VERSION, TranslationMemory, memory_path
+from translator.store.memory_entry import Origin, Via
+from translator.store.memory_io import export_tmx, import_tmx
+from translator.store.tmx import read_tmx
 
 SRC = "قال لافروف إن موسكو قلقة."
 SRC2 = "بحث الوزيران الملف الليبي."
@@ -57,7 +57,7 @@ def _schema_1(path: Path) -> None:
             target TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (key, origin, model, glossary));
         INSERT INTO meta VALUES ('key_scheme', 'arabic-1');
     """)
-    from translator.memory import source_key
+    from translator.store.memory import source_key
 
     db.execute("INSERT INTO segments VALUES (?, 'reviewed', '', '', ?, 'old reviewed', '2026-05-01T10:00:00+00:00')",
                (source_key(SRC), SRC))

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.index_server import IndexServer, closed_port_url
-from translator import models
 from translator.cli import main
 from translator.config import Settings, load_settings
 from translator.errors import ModelError, NoModelError
-from translator.models import INSTALL_FROM_FILE_HINT, IndexUnavailableError
+from translator.mt import models, package_file
+from translator.mt.models import INSTALL_FROM_FILE_HINT, IndexUnavailableError
 
 GOOD_META = {
     "package_version": "1.0",
@@ -98,7 +98,7 @@ def test_reinstall_same_name_replaces(settings: Settings, tmp_path: Path) -> Non
 
 def test_reinstall_without_rename_exchange(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fallback path (no renameat2) also replaces and leaves nothing behind."""
-    monkeypatch.setattr(models, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(package_file, "_exchange", lambda a, b: False)
     models.install_package_file(settings, write_package(tmp_path / "a.argosmodel"))
     info = models.install_package_file(settings, write_package(tmp_path / "b.argosmodel", model_bin=b"v2"))
     assert (info.path / "model" / "model.bin").read_bytes() == b"v2"

@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 from translator.config import Settings
-from translator.models import install_package_file
+from translator.mt.models import install_package_file
 
 ARTICLE = SEEDS / "turkey-russia-libya-syria.ar.txt"
 

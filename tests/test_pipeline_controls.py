@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from translator.pipeline import translate_paragraphs
+from translator.mt.pipeline import translate_paragraphs
 
 from .conftest import FakeEngine
 
@@ -31,8 +31,8 @@ class _DropsNamesInLongInput:
 
 
 def test_sentences_that_lost_a_term_are_retried_clause_by_clause() -> None:
-    from translator.enforce import GlossaryEnforcer
-    from translator.glossary import load_glossary
+    from translator.glossary.enforce import GlossaryEnforcer
+    from translator.glossary.layers import load_glossary
 
     from .conftest import ROOT
 
@@ -46,8 +46,8 @@ def test_sentences_that_lost_a_term_are_retried_clause_by_clause() -> None:
 
 
 def test_retry_is_not_taken_when_it_does_not_help() -> None:
-    from translator.enforce import GlossaryEnforcer
-    from translator.glossary import load_glossary
+    from translator.glossary.enforce import GlossaryEnforcer
+    from translator.glossary.layers import load_glossary
 
     from .conftest import ROOT
 

@@ -10,9 +10,9 @@ import sacrebleu
 
 from tests.test_qa import GLOSSARY
 from translator.cli import main
-from translator.document import paragraph_id, read_article
-from translator.postedit import article_postedit, pooled
-from translator.review import load_review
+from translator.quality.postedit import article_postedit, pooled
+from translator.store.review import load_review
+from translator.text.document import paragraph_id, read_article
 
 ARABIC = [
     "لافروف يلتقي السراج",

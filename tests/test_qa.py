@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from translator.cli import main
-from translator.document import read_article
-from translator.qa import (
+from translator.quality.qa import (
     Check,
     Severity,
     check_article,
@@ -20,7 +19,8 @@ from translator.qa import (
     extract_numbers,
     length_norm,
 )
-from translator.review import ReviewState, save_review
+from translator.store.review import ReviewState, save_review
+from translator.text.document import read_article
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Match:
 
 @dataclass
 class TinyGlossary:
-    """A stand-in with the same `match(text)` shape as translator.glossary.Glossary."""
+    """A stand-in with the same `match(text)` shape as translator.glossary.layers.Glossary."""
 
     entries: list[Entry] = field(default_factory=list)
 
@@ -223,7 +223,7 @@ def reviewed(tmp_path: Path) -> Path:
 
 
 def test_check_review_skips_new_unless_asked(reviewed: Path) -> None:
-    from translator.review import load_review
+    from translator.store.review import load_review
 
     article = read_article(reviewed)
     state = load_review(reviewed)
@@ -277,7 +277,7 @@ def test_qa_command_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[s
 @pytest.fixture(scope="module")
 def shipped_glossary():
     from translator.config import SHIPPED_GLOSSARY_DIR
-    from translator.glossary import load_glossary
+    from translator.glossary.layers import load_glossary
 
     return load_glossary([SHIPPED_GLOSSARY_DIR])
 
@@ -334,7 +334,7 @@ def test_human_references_raise_no_errors() -> None:
 
 def test_find_reviewed_paths(reviewed: Path, tmp_path: Path) -> None:
     from translator.errors import InputError
-    from translator.qa import find_reviewed
+    from translator.store.review import find_reviewed
 
     nested = tmp_path / "deep" / "er"
     nested.mkdir(parents=True)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translator.segment import sentence_spans, split_long, split_sentences
+from translator.text.segment import sentence_spans, split_long, split_sentences
 
 CASES = [
     # Arabic sentence ends

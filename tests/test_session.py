@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
-from translator.document import Kind
-from translator.review import Status, english_path, state_path
 from translator.session import DeskSession, list_articles, mt_chunks
+from translator.store.review import Status, english_path, state_path
+from translator.text.document import Kind
 
 ARTICLE = "turkey-russia-libya-syria.ar.txt"
 

@@ -13,11 +13,11 @@ import pytest
 from translate.storage import tmx as tt_tmx
 
 from tests.conftest import SEEDS
-from translator.document import read_article
 from translator.errors import InputError
-from translator.memory import TranslationMemory
-from translator.memory_io import export_tmx, import_tmx
-from translator.tmx import XML_LANG, TmxUnit, clean_segment, read_tmx, render_tmx, source_segment, write_tmx
+from translator.store.memory import TranslationMemory
+from translator.store.memory_io import export_tmx, import_tmx
+from translator.store.tmx import XML_LANG, TmxUnit, clean_segment, read_tmx, render_tmx, source_segment, write_tmx
+from translator.text.document import read_article
 
 UNITS = [
     TmxUnit("قال لافروف إن موسكو قلقة.", "Lavrov said Moscow was concerned.", "2026-11-23T10:00:00+00:00"),

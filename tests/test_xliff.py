@@ -10,12 +10,12 @@ import pytest
 from translate.storage import xliff as tt_xliff
 
 from tests.conftest import SEEDS
-from translator.document import read_article
 from translator.errors import InputError, LockedError
-from translator.lock import ArticleLock
-from translator.memory import TranslationMemory
-from translator.review import Status, load_review, save_review
-from translator.xliff import NS, import_xliff, read_xliff, render_xliff, write_xliff
+from translator.store.lock import ArticleLock
+from translator.store.memory import TranslationMemory
+from translator.store.review import Status, load_review, save_review
+from translator.store.xliff import NS, import_xliff, read_xliff, render_xliff, write_xliff
+from translator.text.document import read_article
 
 Q = f"{{{NS}}}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

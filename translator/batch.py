@@ -15,22 +15,27 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from translator import __version__
-from translator.document import Article, JunkFilter, article_stem, parse_article
-from translator.engine import Engine, cpu_kernels
+from translator.batch_report import (
+    MANIFEST_NAME,
+    REPORT_NAME,
+    BatchReport,
+    FileResult,
+    glossary_fingerprint,
+    load_report,
+    same_work,
+)
 from translator.errors import InputError, TranslatorError, describe_os_error
-from translator.export import RENDERERS, SUFFIXES, article_files
 from translator.fileio import MAX_TEXT_BYTES, atomic_write_text, decode_user_text, read_user_bytes
-from translator.pipeline import Enforcer, Memory, ParagraphTranslation, translate_paragraphs
-from translator.segment import split_sentences
-
-REPORT_NAME = "batch-report.json"
-MANIFEST_NAME = "batch-manifest.json"
-REPORT_VERSION = 1
+from translator.mt.engine import Engine, cpu_kernels
+from translator.mt.pipeline import Enforcer, Memory, ParagraphTranslation, translate_paragraphs
+from translator.store.export import RENDERERS, SUFFIXES, article_files
+from translator.text.document import Article, JunkFilter, article_stem, parse_article
+from translator.text.segment import split_sentences
 
 
 @dataclass
@@ -53,59 +58,6 @@ class BatchOptions:
     max_bytes: int = MAX_TEXT_BYTES
 
 
-@dataclass
-class FileResult:
-    """Outcome for one input file (one entry of the JSON report)."""
-
-    file: str
-    """Path relative to the input folder."""
-    status: str = "pending"
-    """ok, failed, or pending (not reached yet: the run was interrupted)."""
-    reason: str = ""
-    output: str = ""
-    source_sha256: str = ""
-    paragraphs: int = 0
-    sentences: int = 0
-    from_memory: int = 0
-    terms_found: int = 0
-    """Glossary terms in the source."""
-    terms_enforced: int = 0
-    """Glossary terms present in the English after enforcement."""
-    terms_missing: int = 0
-    qa_errors: int = 0
-    qa_warnings: list[dict[str, Any]] = field(default_factory=list)
-    resumed: bool = False
-    """True when a previous run had finished this file and it was skipped."""
-    seconds: float = 0.0
-
-
-@dataclass
-class BatchReport:
-    """The whole run: settings manifest plus one result per file."""
-
-    manifest: dict[str, Any]
-    files: list[FileResult]
-
-    @property
-    def ok(self) -> bool:
-        return all(f.status == "ok" for f in self.files)
-
-    def counts(self) -> dict[str, int]:
-        done = sum(1 for f in self.files if f.status == "ok" and not f.resumed)
-        return {
-            "files": len(self.files),
-            "translated": done,
-            "skipped": sum(1 for f in self.files if f.resumed),
-            "failed": sum(1 for f in self.files if f.status == "failed"),
-            "paragraphs": sum(f.paragraphs for f in self.files if f.status == "ok"),
-            "from_memory": sum(f.from_memory for f in self.files if f.status == "ok" and not f.resumed),
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        return {"version": REPORT_VERSION, "manifest": self.manifest, "summary": self.counts(),
-                "files": [asdict(f) for f in self.files]}
-
-
 @dataclass(frozen=True)
 class Progress:
     """Progress after each finished paragraph or file (for a progress bar)."""
@@ -116,17 +68,6 @@ class Progress:
     paragraphs_total: int
     sentences_done: int
     sentences_total: int
-
-
-def glossary_fingerprint(enforcer: Any) -> str:
-    """The fingerprint of the enforcer's glossary ('' without one)."""
-    if enforcer is None:
-        return ""
-    for owner in (enforcer, getattr(enforcer, "glossary", None)):
-        value = getattr(owner, "fingerprint", None)
-        if value is not None:
-            return str(value() if callable(value) else value)
-    return ""
 
 
 def build_manifest(options: BatchOptions, engine: Engine, enforcer: Any, settings: Any = None) -> dict[str, Any]:
@@ -149,21 +90,6 @@ def build_manifest(options: BatchOptions, engine: Engine, enforcer: Any, setting
         "started": "",
         "finished": "",
     }
-
-
-def _same_work(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """True if outputs made under manifest `old` are what `new` would make."""
-    keys = ("model", "glossary_fingerprint", "glossary_enforced", "format")
-    return all(old.get(k) == new.get(k) for k in keys)
-
-
-def load_report(out_dir: Path) -> dict[str, Any] | None:
-    """The previous run's report in `out_dir`, or None if absent or unreadable."""
-    try:
-        data = json.loads((Path(out_dir) / REPORT_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _now() -> str:
@@ -210,7 +136,7 @@ class _Run:
     def prepare(self, paths: Sequence[Path], previous: dict[str, Any] | None) -> list[FileResult]:
         """Read and hash every file; return the ones still to translate (others are final)."""
         old_files: dict[str, dict[str, Any]] = {}
-        if previous and not self.options.force and _same_work(previous.get("manifest", {}), self.report.manifest):
+        if previous and not self.options.force and same_work(previous.get("manifest", {}), self.report.manifest):
             old_files = {f["file"]: f for f in previous.get("files", [])
                          if isinstance(f, dict) and isinstance(f.get("file"), str)}
         todo: list[FileResult] = []
@@ -337,7 +263,7 @@ def _term_ok(term: Any) -> bool:
 
 def _qa(article: Article, results: list[ParagraphTranslation], glossary: Any) -> list[dict[str, Any]]:
     """QA findings of one translated article, as JSON-ready dicts."""
-    from translator.qa import check_article
+    from translator.quality.qa import check_article
 
     paragraphs = article.translatable
     findings = check_article([(p.text, r.text) for p, r in zip(paragraphs, results)], glossary=glossary,

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from translator.document import Article, JunkFilter, Paragraph, read_article
 from translator.errors import TranslatorError
-from translator.review import ParagraphReview, ReviewState, Status, load_review, save_review, state_path
+from translator.store.lock import ArticleLock
+from translator.store.review import ParagraphReview, ReviewState, Status, load_review, save_review, state_path
+from translator.text.document import Article, JunkFilter, Paragraph, read_article
 
 #: Files the desk lists as articles in a folder.
 ARTICLE_GLOBS = ("*.txt",)
@@ -43,7 +44,7 @@ class DeskOptions:
 
 
 class ReviewMemory(Protocol):
-    """What the session feeds a translation memory with (translator.memory implements it)."""
+    """What the session feeds a translation memory with (translator.store.memory implements it)."""
 
     def add_reviewed(self, source: str, target: str) -> None:
         """Remember a reviewed translation."""
@@ -306,6 +307,20 @@ class DeskSession:
     def state_file(self) -> Path:
         """The review-state file this session writes."""
         return state_path(self.article.path, self.out_dir)
+
+
+def open_article(
+    path: Path, options: DeskOptions, memory: ReviewMemory | None = None
+) -> tuple[DeskSession, ArticleLock]:
+    """Lock and open one article; raises LockedError or InputError with a clear line."""
+    lock = ArticleLock(path, options.out_dir)
+    lock.acquire()
+    try:
+        session = DeskSession.open(path, options.out_dir, autosave_seconds=options.autosave_seconds, memory=memory)
+    except BaseException:
+        lock.release()
+        raise
+    return session, lock
 
 
 def mt_chunks(indexes: list[int], first: int = 1, second: int = 4) -> list[list[int]]:

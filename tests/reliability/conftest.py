@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import ROOT
 
 #: Runs the CLI with the fake engine (error paths do not need a real model).
-FAKE_CLI = ("import sys, translator.models as m; from tests.conftest import FakeEngine; "
+FAKE_CLI = ("import sys, translator.mt.models as m; from tests.conftest import FakeEngine; "
             "m.load_engine = lambda settings: FakeEngine(); from translator.cli import main; "
             "sys.exit(main(sys.argv[1:]))")
 REAL_CLI = "import sys; from translator.cli import main; sys.exit(main(sys.argv[1:]))"

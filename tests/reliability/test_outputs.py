@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import translator.models
+import translator.mt.models
 from tests.conftest import FakeEngine
 from tests.reliability.conftest import cli, one_line_error
 from translator.cli import main
@@ -22,7 +22,7 @@ ARABIC = "عنوان الخبر\n\nقال الرئيس إن الاجتماع س�
 
 @pytest.fixture
 def fake_model(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(translator.models, "load_engine", lambda settings: FakeEngine())
+    monkeypatch.setattr(translator.mt.models, "load_engine", lambda settings: FakeEngine())
 
 
 @pytest.fixture

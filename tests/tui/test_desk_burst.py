@@ -15,7 +15,7 @@ from textual.app import App
 
 from tests.conftest import FakeEngine
 from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
-from translator.review import Status, english_path
+from translator.store.review import Status, english_path
 from translator.tui.screens.review import ReviewScreen
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from tests.conftest import ROOT, FakeEngine
 from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
-from translator.lock import lock_path
-from translator.review import Status, state_path
 from translator.session import DeskSession
+from translator.store.lock import lock_path
+from translator.store.review import Status, state_path
 
 CHILD = textwrap.dedent("""
     import asyncio, os, signal, sys

@@ -11,7 +11,7 @@ from textual.widgets import TextArea
 from tests.conftest import FakeEngine
 from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
 from translator.errors import LockedError
-from translator.review import Status, english_path, state_path
+from translator.store.review import Status, english_path, state_path
 from translator.tui.screens.review import ReviewScreen
 from translator.tui.widgets import DeskHeader, ParagraphRow
 
@@ -47,7 +47,7 @@ async def test_open_translates_every_paragraph_in_the_background(make_desk: Desk
         assert app.focused is editor(app)
         # Each sentence went to the engine exactly once (the active paragraph is prefetched
         # while the UI starts, and not translated again by the worker).
-        from translator.segment import split_sentences
+        from translator.text.segment import split_sentences
 
         assert len(engine.sentences) == sum(len(split_sentences(p.text)) for p in translatable)
         # Junk lines were never sent to the engine.
@@ -215,7 +215,7 @@ async def test_help_lists_every_binding(make_desk: DeskFactory, folder: Path, en
 
 
 async def test_folder_refuses_an_article_open_elsewhere(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
-    from translator.lock import ArticleLock
+    from translator.store.lock import ArticleLock
     from translator.tui.screens.article_list import ArticleListScreen
 
     names = sorted(p.name for p in folder.glob("*.txt"))

@@ -9,7 +9,7 @@ from textual.widgets import Input
 
 from tests.conftest import FakeEngine
 from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
-from translator.review import Status
+from translator.store.review import Status
 from translator.tui.screens.add_term import AddTermScreen
 from translator.tui.screens.review import ReviewScreen
 from translator.tui.widgets import SourceText

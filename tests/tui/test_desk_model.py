@@ -7,9 +7,9 @@ from pathlib import Path
 from tests.conftest import FakeEngine
 from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
 from translator.config import Settings
-from translator.models import install_package_file
-from translator.review import Status
+from translator.mt.models import install_package_file
 from translator.session import DeskOptions
+from translator.store.review import Status
 from translator.tui.factory import build_app
 from translator.tui.screens.listing import ListingScreen
 from translator.tui.screens.review import ReviewScreen

@@ -26,9 +26,9 @@ import pytest
 from tests.conftest import ROOT
 from tests.tui.conftest import ARTICLE
 from translator.config import Settings
-from translator.lock import lock_path
-from translator.review import english_path, state_path
 from translator.session import DeskSession
+from translator.store.lock import lock_path
+from translator.store.review import english_path, state_path
 from translator.tui.app import SIGNAL_EXIT_GRACE_SECONDS
 
 ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")

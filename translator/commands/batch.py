@@ -41,10 +41,11 @@ def run(args: argparse.Namespace) -> int:
     """Run the batch and print the summary; returns the exit code."""
     from rich.console import Console
 
-    from translator.batch import MANIFEST_NAME, REPORT_NAME, BatchOptions, glossary_fingerprint, run_batch
+    from translator.batch import BatchOptions, run_batch
+    from translator.batch_report import MANIFEST_NAME, REPORT_NAME, glossary_fingerprint
     from translator.errors import InputError
-    from translator.memory import TranslationMemory
-    from translator.models import load_engine
+    from translator.mt.models import load_engine
+    from translator.store.memory import TranslationMemory
 
     settings = settings_from_args(args)
     in_dir: Path = args.in_dir
@@ -85,7 +86,7 @@ def _force_progress() -> bool:
 
 def _enforcer(settings: Any, folder: Path) -> Any:
     """The glossary enforcer for articles in `folder`."""
-    from translator.enforce import enforcer_from_settings
+    from translator.glossary.enforce import enforcer_from_settings
 
     return enforcer_from_settings(settings, folder)
 

@@ -37,15 +37,15 @@ def glossary_from_args(args: argparse.Namespace, settings: Any, folder: Path | N
     """The glossary chosen on the command line (default: configured + project glossary of `folder`), or None."""
     if args.no_glossary:
         return None
-    from translator.qa import load_glossary
+    from translator.glossary.layers import glossary_for_checks
 
-    return load_glossary(settings, args.glossary, folder)
+    return glossary_for_checks(settings, args.glossary, folder)
 
 
 def reviewed_articles(path: Path) -> list[Path]:
     """Articles under `path` with saved review state; InputError when there are none."""
     from translator.errors import InputError
-    from translator.qa import find_reviewed
+    from translator.store.review import find_reviewed
 
     found = find_reviewed(path)
     if not found:
@@ -95,9 +95,9 @@ def check_output_file(output: Path, source: Path) -> None:
     """
     import os
 
-    from translator.document import article_stem
     from translator.errors import InputError
-    from translator.export import SUFFIXES
+    from translator.store.export import SUFFIXES
+    from translator.text.document import article_stem
 
     if output.is_dir():
         raise InputError(output, "is a folder", "give a file name for the English, e.g. -o article.en.md")

@@ -38,9 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the figures."""
-    from translator.enforce import enforcer_from_settings
-    from translator.evaluate import evaluate
     from translator.fileio import atomic_write_text
+    from translator.glossary.enforce import enforcer_from_settings
+    from translator.quality.evaluate import evaluate
 
     settings = settings_from_args(args)
     if args.glossary and not args.no_glossary:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     glossary = glossary_from_args(args, settings)
     engine = enforcer = None
     if args.hyp is None:
-        from translator.models import load_engine
+        from translator.mt.models import load_engine
 
         engine = load_engine(settings)
         if not (args.no_enforce or args.no_glossary):

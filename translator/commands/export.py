@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Export each article; one line per written file."""
     from translator.errors import InputError
-    from translator.export import article_files, export_article
+    from translator.store.export import article_files, export_article
 
     target: Path = args.target
     if args.output is not None:

@@ -39,7 +39,7 @@ def run_check(args: argparse.Namespace) -> int:
     """Validate and print a summary; every problem on its own "file:line:col: message" line."""
     from translator.config import load_settings
     from translator.errors import GlossaryError
-    from translator.glossary import load_glossary
+    from translator.glossary.layers import load_glossary
 
     paths = list(args.files) or list(load_settings().glossary_paths)
     try:
@@ -60,7 +60,7 @@ def run_check(args: argparse.Namespace) -> int:
 def run_add(args: argparse.Namespace) -> int:
     """Append one entry (validated before the atomic write)."""
     from translator.config import load_settings
-    from translator.glossary import add_entry
+    from translator.glossary.layers import add_entry
 
     path = args.file
     if path is None:
@@ -76,7 +76,7 @@ def run_match(args: argparse.Namespace) -> int:
     """Print each paragraph's glossary matches: Arabic as written → English."""
     from translator.config import load_settings
     from translator.fileio import read_user_text
-    from translator.glossary import load_for_folder, load_glossary
+    from translator.glossary.layers import load_for_folder, load_glossary
 
     text = read_user_text(args.file)
     glossary = load_glossary(args.glossary) if args.glossary else load_for_folder(load_settings(), args.file)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from translator.memory import TranslationMemory
+    from translator.store.memory import TranslationMemory
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Dispatch the memory action."""
     from translator.errors import InputError
-    from translator.memory import TranslationMemory
+    from translator.store.memory import TranslationMemory
 
     xliff = args.action == "import" and args.file.suffix.lower() in (".xlf", ".xliff")
     folder: Path = args.folder or (args.file.parent if xliff else Path("."))
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(folder, "is not a folder", "give the folder that holds the articles")
     with TranslationMemory.for_folder(folder) as memory:
         if args.action == "export":
-            from translator.memory_io import export_tmx
+            from translator.store.memory_io import export_tmx
 
             count = export_tmx(memory, args.file, include_machine=args.include_machine)
             print(f"wrote {args.file} ({count} units) from {memory.path}")
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _import(path: Path, folder: Path, memory: TranslationMemory, accept_translated: bool) -> int:
     from translator.errors import InputError
-    from translator.xliff import import_xliff
+    from translator.store.xliff import import_xliff
 
     if not path.is_file():
         raise InputError(path, "file not found", "check the path")
@@ -70,7 +70,7 @@ def _import(path: Path, folder: Path, memory: TranslationMemory, accept_translat
         return 0
     if path.suffix.lower() != ".tmx":
         raise InputError(path, "unknown file type", "give a .tmx or an .xlf/.xliff file")
-    from translator.memory_io import import_tmx
+    from translator.store.memory_io import import_tmx
 
     done = import_tmx(memory, path)
     print(f"imported {done.added} units from {path} into {memory.path} "

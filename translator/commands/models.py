@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run_list(args: argparse.Namespace) -> int:
     """Print the installed packages as a table; the one in use is marked with *."""
     from translator.config import load_settings
-    from translator.models import broken_packages, installed_packages
+    from translator.mt.models import broken_packages, installed_packages
 
     settings = load_settings()
     packages = installed_packages(settings)
@@ -74,7 +74,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_install(args: argparse.Namespace) -> int:
     """Install a file, or the index's ar->en package with a progress bar."""
     from translator.config import load_settings
-    from translator.models import install_from_index, install_package_file
+    from translator.mt.models import install_from_index, install_package_file
 
     settings = load_settings()
     if args.file is not None:
@@ -90,7 +90,7 @@ def run_install(args: argparse.Namespace) -> int:
 def run_remove(args: argparse.Namespace) -> int:
     """Uninstall one package."""
     from translator.config import load_settings
-    from translator.models import remove_package
+    from translator.mt.models import remove_package
 
     path = remove_package(load_settings(), args.name)
     print(f"removed {args.name} ({path})")
@@ -101,7 +101,7 @@ def run_ensure(args: argparse.Namespace) -> int:
     """Keep the installed model, else install from the index, else the bundled demo model."""
     from translator.config import load_settings
     from translator.errors import NoModelError
-    from translator.models import ensure_model, find_model
+    from translator.mt.models import ensure_model, find_model
 
     settings = load_settings()
     try:

@@ -31,10 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Check every reviewed article and print findings; 1 if any is an error."""
-    from translator.document import read_article
     from translator.errors import TranslatorError
-    from translator.qa import check_review, summarize
-    from translator.review import load_review
+    from translator.quality.qa import check_review, summarize
+    from translator.store.review import load_review
+    from translator.text.document import read_article
 
     articles, glossary = reviewed_inputs(args)
     results = []

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Compute and print the report."""
-    from translator.postedit import report, score_signatures
+    from translator.quality.postedit import report, score_signatures
 
     paths, glossary = reviewed_inputs(args)
     failed: list[Path] = []

@@ -21,11 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     """Translate the article and write or print the English."""
-    from translator.document import Kind, read_article
-    from translator.enforce import enforcer_from_settings
     from translator.fileio import atomic_write_text
-    from translator.models import load_engine
-    from translator.pipeline import translate_paragraphs
+    from translator.glossary.enforce import enforcer_from_settings
+    from translator.mt.models import load_engine
+    from translator.mt.pipeline import translate_paragraphs
+    from translator.text.document import Kind, read_article
 
     settings = settings_from_args(args)
     article = read_article(args.file)

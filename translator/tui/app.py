@@ -15,8 +15,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from translator.errors import TranslatorError
-from translator.lock import ArticleLock
-from translator.session import DeskOptions, DeskSession
+from translator.store.lock import ArticleLock
+from translator.session import DeskOptions, DeskSession, open_article
 from translator.tui.desk_services import DeskServices
 from translator.tui.screens.article_list import ArticleListScreen
 from translator.tui.screens.review import ReviewScreen
@@ -63,10 +63,8 @@ class TranslatorApp(App[None]):
 
     def open_article(self, path: Path, can_go_back: bool = True) -> ReviewScreen | None:
         """Open an article in a review screen; a lock or read problem becomes a notification."""
-        from translator.tui.factory import open_article
-
         try:
-            session, lock = open_article(path, self.options, self.services)
+            session, lock = open_article(path, self.options, self.services.memory)
         except TranslatorError as exc:
             self.notify(str(exc), title="Cannot open", severity="error", timeout=15)
             return None

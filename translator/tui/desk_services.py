@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from translator.config import Settings
-from translator.engine import Engine
+from translator.mt.engine import Engine
 from translator.errors import GlossaryError, InputError, TranslatorError
-from translator.memory import FuzzyMatch
-from translator.review import english_path
+from translator.store.memory import FuzzyMatch
+from translator.store.review import english_path
 from translator.session import DeskSession
 from translator.tui.widgets.side_panel import Finding, TermHit
 
@@ -57,7 +57,7 @@ class DeskServices:
 
     def glossary_paths(self) -> list[Path]:
         """Glossary layers: the configured ones plus the folder's own glossary.yaml."""
-        from translator.glossary import project_glossary_path
+        from translator.glossary.layers import project_glossary_path
 
         paths = [Path(p) for p in self.settings.glossary_paths]
         project = project_glossary_path(self.folder)
@@ -67,7 +67,7 @@ class DeskServices:
 
     def glossary_files(self) -> list[Path]:
         """Every glossary file, the project's own first (where new terms go by default)."""
-        from translator.glossary import glossary_files, project_glossary_path
+        from translator.glossary.layers import glossary_files, project_glossary_path
 
         files: list[Path] = []
         for layer in self.glossary_paths():
@@ -95,7 +95,7 @@ class DeskServices:
 
     def reload_glossary(self) -> None:
         """Load the glossary now; raises GlossaryError and keeps the old one if a file is bad."""
-        from translator.glossary import load_glossary
+        from translator.glossary.layers import load_glossary
 
         self._mtimes = self._snapshot()
         paths = [p for p in self.glossary_paths() if p.exists()]
@@ -163,7 +163,7 @@ class DeskServices:
 
     def add_term(self, term: NewTerm) -> str:
         """Write a new entry into a glossary file and reload; returns a one-line confirmation."""
-        from translator.glossary import add_entry
+        from translator.glossary.layers import add_entry
 
         if not term.arabic.strip() or not term.english.strip():
             raise InputError(term.file, "the Arabic and the English are both needed")
@@ -173,7 +173,7 @@ class DeskServices:
 
     def enforcer(self) -> Any:
         """The glossary enforcer over the last good glossary (None without a glossary)."""
-        from translator.enforce import GlossaryEnforcer
+        from translator.glossary.enforce import GlossaryEnforcer
 
         return GlossaryEnforcer(self.glossary) if self.glossary is not None else None
 
@@ -181,7 +181,7 @@ class DeskServices:
 
     def _open_memory(self) -> Any:
         try:
-            from translator.memory import TranslationMemory
+            from translator.store.memory import TranslationMemory
         except ImportError:
             return None
         try:
@@ -213,7 +213,7 @@ class DeskServices:
 
     def findings(self, source: str, target: str) -> list[Finding]:
         """QA findings of one paragraph."""
-        from translator.qa import check_paragraph
+        from translator.quality.qa import check_paragraph
 
         if not target.strip():
             return []

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from translator.config import Settings
-from translator.engine import Engine
+from translator.mt.engine import Engine
 from translator.errors import InputError, ModelError
-from translator.lock import ArticleLock
-from translator.session import DeskOptions, DeskSession
+from translator.session import DeskOptions, open_article
 from translator.tui.app import TranslatorApp
 from translator.tui.desk_services import DeskServices
 
@@ -24,27 +23,12 @@ INSTALLED: Any = object()
 
 def installed_engine(settings: Settings) -> Engine | None:
     """The installed ar->en engine, or None when no model is installed (the desk still opens)."""
-    from translator.models import load_engine
+    from translator.mt.models import load_engine
 
     try:
         return load_engine(settings)
     except ModelError:
         return None
-
-
-def open_article(path: Path, options: DeskOptions, services: DeskServices | None = None) -> tuple[DeskSession, ArticleLock]:
-    """Lock and open one article; raises LockedError or InputError with a clear line."""
-    lock = ArticleLock(path, options.out_dir)
-    lock.acquire()
-    try:
-        session = DeskSession.open(
-            path, options.out_dir, autosave_seconds=options.autosave_seconds,
-            memory=services.memory if services is not None else None,
-        )
-    except BaseException:
-        lock.release()
-        raise
-    return session, lock
 
 
 def build_app(
@@ -78,7 +62,7 @@ def build_app(
     session = lock = None
     if target.is_file():
         try:
-            session, lock = open_article(target, options, services)
+            session, lock = open_article(target, options, services.memory)
         except BaseException:
             services.close()
             raise

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from translator.lock import ArticleLock
+from translator.store.lock import ArticleLock
 from translator.session import ArticleSummary, DeskOptions, list_articles
 
 

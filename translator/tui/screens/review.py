@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from translator.errors import TranslatorError
-from translator.lock import ArticleLock
+from translator.store.lock import ArticleLock
 from translator.session import DeskOptions, DeskSession
 from translator.tui.desk_services import DeskServices
 from translator.tui.screens.review_mt import MachineTranslationMixin

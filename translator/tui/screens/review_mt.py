@@ -16,8 +16,8 @@ from textual import work
 from textual.worker import get_current_worker
 
 from translator.errors import TranslatorError
-from translator.pipeline import translate_paragraphs
-from translator.review import Status
+from translator.mt.pipeline import translate_paragraphs
+from translator.store.review import Status
 from translator.session import mt_chunks
 from translator.tui.messages import MachineTranslated, TranslationFinished
 from translator.tui.widgets import ParagraphRow

@@ -8,7 +8,7 @@ from typing import Any
 from textual.widgets import TextArea
 
 from translator.errors import TranslatorError
-from translator.review import Status
+from translator.store.review import Status
 from translator.tui.widgets import ParagraphRow
 
 
@@ -61,7 +61,7 @@ class ReviewToolsMixin:
             selected = self.get_selected_text() or ""
         except (AttributeError, ValueError):
             return ""
-        from translator.bidi import is_rtl_char, visual_order
+        from translator.text.bidi import is_rtl_char, visual_order
 
         if not any(is_rtl_char(c) for c in selected):
             return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from translator.review import Status
+from translator.store.review import Status
 
 
 class DeskHeader(Static):

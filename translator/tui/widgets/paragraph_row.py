@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from translator.review import Status
+from translator.store.review import Status
 from translator.tui.widgets.source_text import Highlight, SourceText
 
 #: Marker shown in the gutter per status.

@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from translator.bidi import visual_order
-from translator.memory import FuzzyMatch
+from translator.text.bidi import visual_order
+from translator.store.memory import FuzzyMatch
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class SidePanel(VerticalScroll):
     ) -> None:
         """Redraw. None for a section means that feature is not available.
 
-        `visual` shows Arabic in visual order (see translator.bidi), like the source pane.
+        `visual` shows Arabic in visual order (see translator.text.bidi), like the source pane.
         """
         out = Text()
         out.append("Glossary", style="bold")

@@ -1,7 +1,7 @@
 """Provides SourceText: read-only Arabic, right-aligned, glossary terms highlighted.
 
 Lines are wrapped in logical order first, then each line is put in visual order (see
-translator.bidi) when the desk shows Arabic for terminals without bidi; the stored text is
+translator.text.bidi) when the desk shows Arabic for terminals without bidi; the stored text is
 never changed.
 """
 
@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from translator.bidi import visual_chars
+from translator.text.bidi import visual_chars
 
 #: (start, end, style) over the logical text.
 Highlight = tuple[int, int, str]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from translator.fileio import read_user_text
 
-DEFAULT_JUNK_FILE = Path(__file__).resolve().parent / "data" / "junk_lines.txt"
+DEFAULT_JUNK_FILE = Path(__file__).resolve().parent.parent / "data" / "junk_lines.txt"
 _TRAILING_PUNCT = " \t:：.،,…-–—|»«\"'“”"
 
 

@@ -11,13 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from translator.arabic import strip_controls
-from translator.engine import Engine
-from translator.segment import split_clauses, split_sentences
+from translator.mt.engine import Engine
+from translator.text.arabic import strip_controls
+from translator.text.segment import split_clauses, split_sentences
 
 
 class Enforcer(Protocol):
-    """Glossary enforcement around the model (implemented in translator.enforce)."""
+    """Glossary enforcement around the model (implemented in translator.glossary.enforce)."""
 
     def prepare(self, sentence: str) -> tuple[str, Any]:
         """Return the text to send to the model and a plan to finish with."""
@@ -29,7 +29,7 @@ class Enforcer(Protocol):
 
 
 class Memory(Protocol):
-    """Translation memory lookups and stores (implemented in translator.memory)."""
+    """Translation memory lookups and stores (implemented in translator.store.memory)."""
 
     def lookup(self, source: str) -> str | None:
         """Best stored English for this exact (normalised) source paragraph, if any."""

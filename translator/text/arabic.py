@@ -7,6 +7,7 @@ of the untouched original.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Characters that vanish: harakat (fathatan..sukun), dagger alef, tatweel, bidi/format marks.
@@ -122,3 +123,20 @@ _CONTROL_TABLE = {ord(c): None for c in CONTROL_MARKS}
 def strip_controls(text: str) -> str:
     """`text` without bidi/format marks (RLM, LRM, embeddings, isolates, ZWJ/ZWNJ, BOM)."""
     return text.translate(_CONTROL_TABLE)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(normalised: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) for each word of already-normalised text."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(normalised)]
+
+
+def match_key(text: str) -> str:
+    """The key a source form is matched by: normalised words joined by one space.
+
+    Punctuation such as quotes is not part of the key, so `عملية “إيريني”` and `عملية إيريني`
+    are the same term (the matcher lets quotes sit between words).
+    """
+    return " ".join(w for _, _, w in words(normalize(text)))

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translator.document import Article, read_article
 from translator.errors import TranslatorError
-from translator.qa import GlossaryLike, check_review, glossary_terms, summarize, term_rendering
-from translator.review import ReviewState, Status, load_review
+from translator.quality.qa import GlossaryLike, check_review, glossary_terms, summarize, term_rendering
+from translator.store.review import ReviewState, Status, load_review
+from translator.text.document import Article, read_article
 
 #: Statuses that mean a person has worked on the paragraph.
 WORKED = (Status.EDITED, Status.REVIEWED)

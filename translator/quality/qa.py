@@ -14,25 +14,22 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
-from pathlib import Path
 from typing import Any, Protocol
 
-from translator.document import Article
-from translator.errors import InputError
-from translator.numerals import (  # re-exported: part of the QA API
+from translator.store.review import ReviewState, Status
+from translator.text.document import Article
+from translator.text.numerals import (  # re-exported: part of the QA API
     Number,
     extract_numbers,
     has_arabic_letters,
     latin_digits,
     spelled_numbers,
 )
-from translator.review import ReviewState, Status
 
 __all__ = [
     "Check", "Finding", "GlossaryLike", "Number", "Severity", "check_article", "check_paragraph",
-    "check_review", "contains_term", "extract_numbers", "find_reviewed", "glossary_terms",
-    "has_arabic_letters", "latin_digits", "length_norm", "load_glossary", "repetition",
-    "spelled_numbers", "summarize", "term_rendering",
+    "check_review", "contains_term", "extract_numbers", "glossary_terms", "has_arabic_letters", "latin_digits",
+    "length_norm", "repetition", "spelled_numbers", "summarize", "term_rendering",
 ]
 
 
@@ -67,7 +64,7 @@ class Finding:
     severity: Severity
     message: str
     id: str | None = None
-    """Paragraph id from translator.document, when checking an article."""
+    """Paragraph id from translator.text.document, when checking an article."""
     line: int | None = None
     """1-based line of the paragraph in the Arabic file, when known."""
 
@@ -83,14 +80,14 @@ class Finding:
 
 
 class GlossaryLike(Protocol):
-    """What QA needs from translator.glossary.Glossary."""
+    """What QA needs from translator.glossary.layers.Glossary."""
 
     def match(self, text: str) -> Sequence[Any]:
         """Matches of glossary entries in Arabic text; each has `.entry` with `en` and `alt`."""
         ...
 
 
-# ---------------------------------------------------------------- numbers (see translator.numerals)
+# ---------------------------------------------------------------- numbers (see translator.text.numerals)
 
 #: Arabic letters and Arabic-Indic digits, for the arabic-left check.
 _ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]+")
@@ -398,75 +395,3 @@ def check_review(
 def summarize(findings: Iterable[Finding]) -> Counter[str]:
     """Counts by severity value ('error', 'warning')."""
     return Counter(f.severity.value for f in findings)
-
-
-# ---------------------------------------------------------------- finding saved work
-
-def find_reviewed(path: Path) -> list[Path]:
-    """Article files under `path` that have saved review state beside them.
-
-    `path` may be an article, its `.review.json`, or a folder (searched recursively). A
-    folder with no reviewed article gives an empty list; a single article without state
-    raises InputError saying how to create it.
-    """
-    from translator.document import article_stem
-    from translator.review import state_path
-
-    path = Path(path)
-    if not path.exists():
-        raise InputError(path, "not found", "give an article file or a folder")
-    if path.is_dir():
-        found = []
-        for state in sorted(path.rglob("*.review.json")):
-            article = _article_for_state(state)
-            if article is not None:
-                found.append(article)
-        return found
-    if path.name.endswith(".review.json"):
-        article = _article_for_state(path)
-        if article is None:
-            raise InputError(path, "the article this review state belongs to is missing", "keep it beside its article")
-        return [article]
-    if not state_path(path).exists():
-        raise InputError(path, f"no review state ({article_stem(path)}.review.json) beside it",
-                         "translate or review it first with `translator desk`")
-    return [path]
-
-
-def _article_for_state(state: Path) -> Path | None:
-    """The article a `<name>.review.json` belongs to: the name recorded in it, else <name>.ar.txt/.txt."""
-    import json
-
-    stem = state.name[: -len(".review.json")]
-    candidates = []
-    try:
-        recorded = json.loads(state.read_text(encoding="utf-8")).get("article")
-        if isinstance(recorded, str) and recorded:
-            candidates.append(state.parent / Path(recorded).name)
-    except (OSError, ValueError, AttributeError):
-        pass  # load_review reports a corrupt file properly later
-    candidates += [state.parent / f"{stem}{suffix}" for suffix in (".ar.txt", ".txt", ".ar.md", ".md")]
-    return next((c for c in candidates if c.is_file()), None)
-
-
-def load_glossary(
-    settings: Any, paths: Sequence[Path] | None = None, folder: Path | None = None
-) -> GlossaryLike | None:
-    """The glossary for QA: `paths` if given, else the configured glossaries plus the project
-    glossary (glossary.yaml) of `folder`; None when no glossary file exists.
-
-    Raises:
-        InputError: a path given explicitly does not exist.
-        GlossaryError: invalid glossary files (every bad file and line).
-    """
-    from translator import glossary as glossary_module
-
-    if paths:
-        missing = [p for p in paths if not Path(p).exists()]
-        if missing:
-            raise InputError(missing[0], "glossary not found", "check the --glossary path")
-        loaded = glossary_module.load_glossary(list(paths))
-    else:
-        settings = settings.with_(glossary_paths=tuple(p for p in settings.glossary_paths if Path(p).exists()))
-        loaded = glossary_module.load_for_folder(settings, folder)
-    return loaded if len(loaded) else None

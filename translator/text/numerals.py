@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from translator.arabic import normalize
+from translator.text.arabic import normalize
 
 _ARABIC_LETTER_RE = re.compile(r"[\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 #: Arabic-Indic and Eastern (Persian) digits to Latin; Arabic decimal/thousands separators and

@@ -12,13 +12,11 @@ fail deep inside when offline) and is the only code in the product that touches 
 
 from __future__ import annotations
 
-import ctypes
 import http.client
 import json
 import os
 import re
 import shutil
-import stat
 import tempfile
 import time
 import urllib.error
@@ -28,23 +26,27 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from translator.config import DEMO_MODEL_PATH, Settings
-from translator.engine import ArgosEngine, PackageInfo, read_package_info
 from translator.errors import EngineError, ModelError, NoModelError
+from translator.mt.engine import ArgosEngine, PackageInfo, read_package_info
+from translator.mt.package_file import (
+    first_line,
+    is_plain_name,
+    move_into_place,
+    remove_stale_staging,
+    same_file,
+    validate_package,
+)
 
 #: Appended to every online failure: the offline way to get a model.
 INSTALL_FROM_FILE_HINT = "install from a file: translator models install FILE.argosmodel"
 #: Seconds to wait for the index server or a download to answer.
 NETWORK_TIMEOUT = 30.0
-#: Refuse packages that unpack to more than this (a zip bomb, or not a translation model).
-MAX_UNPACKED_BYTES = 8 * 1024**3
 #: The index is a small JSON list; refuse anything much larger.
 MAX_INDEX_BYTES = 32 * 1024 * 1024
-#: Staging folders older than this are leftovers of a killed install and are removed.
-STALE_STAGING_SECONDS = 3600
 
 #: Called with (bytes done, total bytes or None) while a package downloads.
 ProgressCallback = Callable[[int, "int | None"], None]
@@ -52,15 +54,6 @@ ProgressCallback = Callable[[int, "int | None"], None]
 
 class IndexUnavailableError(ModelError):
     """The package index or a package download could not be reached (offline, server down)."""
-
-
-@dataclass(frozen=True)
-class PackageCheck:
-    """What validation learnt about a package file."""
-
-    name: str
-    """The package's single top-level folder: its install name."""
-    metadata: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -130,7 +123,7 @@ def remove_package(settings: Settings, name: str) -> Path:
     The folder is first renamed to a hidden name (so it vanishes from listings at once) and
     then deleted.
     """
-    if not _is_plain_name(name):
+    if not is_plain_name(name):
         raise ModelError(f"{name!r} is not a package name (see: translator models list)")
     path = package_dir(settings, name)
     if not (path / "metadata.json").is_file():
@@ -144,76 +137,7 @@ def remove_package(settings: Settings, name: str) -> Path:
     return path
 
 
-# --- validation and installation from a file ------------------------------------------------
-
-
-def validate_package(path: Path, label: str | None = None) -> PackageCheck:
-    """Check a package file without unpacking it; raise ModelError naming the first problem.
-
-    Checks: a readable zip; every member path relative, without `..`, not a symlink; exactly
-    one top-level folder; `metadata.json` present, a JSON object, ar->en, type translate;
-    `model/model.bin` and `sentencepiece.model` present; unpacked size within reason.
-
-    Args:
-        path: the `.argosmodel` file.
-        label: how to name the package in messages (defaults to the path; a URL for downloads).
-    """
-    label = label or str(path)
-
-    def refuse(reason: str) -> ModelError:
-        return ModelError(f"{label}: refused, {reason}; nothing was installed")
-
-    path = Path(path)
-    if not path.exists():
-        raise ModelError(f"{label}: file not found (check the path)")
-    if path.is_dir():
-        raise ModelError(f"{label}: is a folder; give the .argosmodel file")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            tops, total = set(), 0
-            for info in infos:
-                problem = _member_problem(info)
-                if problem:
-                    raise refuse(problem)
-                parts = PurePosixPath(info.filename).parts
-                if len(parts) == 1 and not info.is_dir():
-                    raise refuse(f"file {info.filename!r} lies outside the package folder")
-                tops.add(parts[0])
-                total += info.file_size
-            if not tops:
-                raise refuse("the archive is empty")
-            if len(tops) != 1:
-                raise refuse(f"expected one top-level folder, found {len(tops)}: {', '.join(sorted(tops)[:5])}")
-            (name,) = tops
-            if not _is_plain_name(name):
-                raise refuse(f"top-level folder {name!r} is not a usable package name")
-            if total > MAX_UNPACKED_BYTES:
-                raise refuse(f"it would unpack to {total} bytes, over the {MAX_UNPACKED_BYTES}-byte limit")
-            files = {info.filename for info in infos if not info.is_dir()}
-            if f"{name}/metadata.json" not in files:
-                raise refuse("metadata.json is missing")
-            try:
-                metadata = json.loads(zf.read(f"{name}/metadata.json").decode("utf-8-sig"))
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise refuse(f"metadata.json is not valid JSON ({_first_line(exc)})") from None
-    except zipfile.BadZipFile as exc:
-        raise refuse("not a readable zip archive, perhaps a corrupt or truncated download "
-                     f"({_first_line(exc)})") from None
-    except (OSError, EOFError, zlib.error) as exc:
-        raise refuse(f"cannot read the archive ({_first_line(exc)})") from None
-    if not isinstance(metadata, dict):
-        raise refuse("metadata.json is not a JSON object")
-    pair = (metadata.get("from_code"), metadata.get("to_code"))
-    if pair != ("ar", "en"):
-        raise refuse(f"it translates {pair[0]}->{pair[1]}, not Arabic->English (ar->en)")
-    kind = metadata.get("type", "translate")
-    if kind != "translate":
-        raise refuse(f"package type is {kind!r}, not 'translate'")
-    for required in ("model/model.bin", "sentencepiece.model"):
-        if f"{name}/{required}" not in files:
-            raise refuse(f"{required} is missing")
-    return PackageCheck(name=name, metadata=metadata)
+# --- installation from a file ------------------------------------------------
 
 
 def install_package_file(
@@ -235,7 +159,7 @@ def install_package_file(
     label = label or str(path)
     check = validate_package(path, label)
     if demo is None:
-        demo = bool(check.metadata.get("demo")) or _same_file(path, DEMO_MODEL_PATH)
+        demo = bool(check.metadata.get("demo")) or same_file(path, DEMO_MODEL_PATH)
     root = _writable_models_dir(settings)
     staging = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
     try:
@@ -243,16 +167,16 @@ def install_package_file(
             with zipfile.ZipFile(path) as zf:
                 zf.extractall(staging)  # member paths were validated above
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-            raise ModelError(f"{label}: cannot be unpacked ({_first_line(exc)}); nothing was installed") from None
+            raise ModelError(f"{label}: cannot be unpacked ({first_line(exc)}); nothing was installed") from None
         new = staging / check.name
         final = root / check.name
         try:
             if demo and not check.metadata.get("demo"):
                 meta = dict(check.metadata, demo=True)
                 (new / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-            _move_into_place(new, final, staging)
+            move_into_place(new, final, staging)
         except OSError as exc:
-            raise ModelError(f"{label}: cannot be installed into {root} ({_first_line(exc)})") from None
+            raise ModelError(f"{label}: cannot be installed into {root} ({first_line(exc)})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return read_package_info(final)
@@ -270,7 +194,7 @@ def _writable_models_dir(settings: Settings) -> Path:
             f"{root}: cannot write the models folder ({exc.strerror or exc}); "
             "set TRANSLATOR_HOME to a writable folder"
         ) from None
-    _remove_stale_staging(root)
+    remove_stale_staging(root)
     return root
 
 
@@ -294,7 +218,7 @@ def fetch_index(url: str, timeout: float = NETWORK_TIMEOUT) -> list[dict[str, An
         index = json.loads(data.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise IndexUnavailableError(
-            f"the package index {url} is not valid JSON ({_first_line(exc)}); {INSTALL_FROM_FILE_HINT}"
+            f"the package index {url} is not valid JSON ({first_line(exc)}); {INSTALL_FROM_FILE_HINT}"
         ) from None
     if not isinstance(index, list):
         raise IndexUnavailableError(f"the package index {url} is not a JSON list of packages; {INSTALL_FROM_FILE_HINT}")
@@ -359,25 +283,6 @@ def ensure_model(settings: Settings, progress: ProgressCallback | None = None) -
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _member_problem(info: zipfile.ZipInfo) -> str:
-    name = info.filename
-    if not name or "\x00" in name:
-        return "a member has an empty or invalid name"
-    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
-        return f"member {name!r} has an absolute path"
-    if "\\" in name:
-        return f"member {name!r} uses backslashes in its path"
-    if ".." in PurePosixPath(name).parts:
-        return f"member {name!r} escapes the package folder (..)"
-    if stat.S_ISLNK(info.external_attr >> 16):
-        return f"member {name!r} is a symbolic link"
-    return ""
-
-
-def _is_plain_name(name: str) -> bool:
-    return bool(name) and name not in {".", ".."} and not name.startswith(".") and "/" not in name and "\\" not in name
-
-
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", version)) or (-1,)
 
@@ -386,27 +291,15 @@ def _negated(key: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(-n for n in key)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
-
-
 def _network_reason(exc: BaseException) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
         reason = exc.reason
-        return _first_line(reason) if isinstance(reason, BaseException) else str(reason)
+        return first_line(reason) if isinstance(reason, BaseException) else str(reason)
     if isinstance(exc, TimeoutError):
         return "timed out"
-    return _first_line(exc)
+    return first_line(exc)
 
 
 def _download_first(links: list[Any], index_url: str, dest: Path, progress: ProgressCallback | None) -> str:
@@ -441,43 +334,3 @@ def _download(url: str, dest: Path, progress: ProgressCallback | None) -> None:
         raise IndexUnavailableError(f"cannot download {url} (got {done} of {total} bytes)")
 
 
-def _move_into_place(new: Path, final: Path, staging: Path) -> None:
-    """Rename `new` to `final`; an existing `final` is swapped out atomically where possible."""
-    if not final.exists():
-        try:
-            os.rename(new, final)
-            return
-        except OSError:
-            if not final.exists():
-                raise
-    if _exchange(new, final):
-        return  # the old package now sits in `new` and goes with the staging folder
-    os.rename(final, staging / ".old")
-    os.rename(new, final)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step with Linux renameat2(RENAME_EXCHANGE); False if unsupported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return result == 0
-
-
-def _remove_stale_staging(root: Path) -> None:
-    now = time.time()
-    for leftover in [*root.glob(".install-*"), *root.glob(".download-*")]:
-        try:
-            if now - leftover.stat().st_mtime > STALE_STAGING_SECONDS:
-                if leftover.is_dir():
-                    shutil.rmtree(leftover, ignore_errors=True)
-                else:
-                    leftover.unlink(missing_ok=True)
-        except OSError:
-            continue
-    for leftover in root.glob(".remove-*"):
-        shutil.rmtree(leftover, ignore_errors=True)

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from translator.config import Settings
 from translator.errors import EngineError
-from translator.segment import split_long
+from translator.text.segment import split_long
 
 
 class Engine(Protocol):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from translator.document import article_stem
 from translator.errors import LockedError
+from translator.text.document import article_stem
 
 
 @dataclass(frozen=True)

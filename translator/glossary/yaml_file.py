@@ -19,9 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from translator.arabic import has_arabic, normalize
 from translator.errors import GlossaryError
 from translator.fileio import atomic_write_text
+from translator.text.arabic import has_arabic, match_key
 
 #: Allowed values of `type`.
 TYPES = ("person", "place", "organisation", "term")
@@ -67,17 +67,6 @@ class ParsedFile:
     path: Path
     entries: list[GlossaryEntry]
     problems: list[str]
-
-
-def match_key(text: str) -> str:
-    """The key a source form is matched by: normalised words joined by one space.
-
-    Punctuation such as quotes is not part of the key, so `عملية “إيريني”` and `عملية إيريني`
-    are the same term (the matcher lets quotes sit between words).
-    """
-    from translator.matcher import words  # local: matcher imports this module's entry type
-
-    return " ".join(w for _, _, w in words(normalize(text)))
 
 
 def parse_text(text: str, path: Path | str) -> ParsedFile:

@@ -1,6 +1,6 @@
 """Provides the glossary matcher: clitic-aware, longest-match, whole-word search of Arabic text.
 
-Text and terms are compared after `translator.arabic.normalize`; matches are reported as spans
+Text and terms are compared after `translator.text.arabic.normalize`; matches are reported as spans
 of the original text through the normaliser's offset map. A term may be preceded, inside the same
 written word, by the clitics و ف ب ك ل, the article ال, or combinations (وال، بال، لل، ولل …),
 but must end where the word ends: Arabic suffixes (ها، هم …) are not glossary forms.
@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from translator.arabic import normalize_with_map, original_span
-from translator.glossary_file import GlossaryEntry
+from translator.glossary.yaml_file import GlossaryEntry
+from translator.text.arabic import normalize_with_map, original_span, words
 
-_WORD = re.compile(r"[^\W_]+")
 #: What may stand between two words of one multi-word term (normalised text): spaces and quotes.
 _JOINABLE = re.compile(r"""[\s"']*""")
 
@@ -38,11 +37,6 @@ def _clitics() -> tuple[str, ...]:
 
 #: Every clitic prefix allowed before a term, shortest first ("" included).
 CLITICS = _clitics()
-
-
-def words(normalised: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) for each word of already-normalised text."""
-    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(normalised)]
 
 
 @dataclass(frozen=True)
@@ -75,7 +69,7 @@ class Matcher:
         """Build the index.
 
         Args:
-            forms: match keys (see `glossary_file.match_key`) mapped to their entries.
+            forms: match keys (see `text.arabic.match_key`) mapped to their entries.
         """
         items = forms.items() if isinstance(forms, Mapping) else forms
         self._index: dict[str, GlossaryEntry] = {}

@@ -22,15 +22,15 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from translator import __version__
-from translator.document import Article, read_article
 from translator.errors import InputError
 from translator.fileio import atomic_write_text, read_xml_root
-from translator.lock import ArticleLock
-from translator.memory import TranslationMemory
-from translator.memory_entry import MemoryEntry, Origin, Via, now_iso
-from translator.memory_io import remembered
-from translator.review import ReviewState, Status, load_review, save_review
-from translator.tmx import clean_segment, same_source, source_segment
+from translator.store.lock import ArticleLock
+from translator.store.memory import TranslationMemory
+from translator.store.memory_entry import MemoryEntry, Origin, Via, now_iso
+from translator.store.memory_io import remembered
+from translator.store.review import ReviewState, Status, load_review, save_review
+from translator.store.tmx import clean_segment, same_source, source_segment
+from translator.text.document import Article, read_article
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 _Q = f"{{{NS}}}"

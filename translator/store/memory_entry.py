@@ -1,6 +1,6 @@
 """Provides the typed records of the translation memory: MemoryEntry, its Origin and Via, FuzzyMatch.
 
-Kept apart from the SQLite store (translator.memory) so listings, the desk and the TMX/XLIFF
+Kept apart from the SQLite store (translator.store.memory) so listings, the desk and the TMX/XLIFF
 bridges share one vocabulary without the database.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 
-from translator.arabic import normalize
+from translator.text.arabic import normalize
 
 
 class Origin(str, Enum):

@@ -15,13 +15,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translator.errors import GlossaryError
-from translator.glossary_file import TYPES, GlossaryEntry, add_entry, match_key, parse_file
-from translator.matcher import Match, Matcher
+from translator.config import Settings
+from translator.errors import GlossaryError, InputError
+from translator.glossary.matcher import Match, Matcher
+from translator.glossary.yaml_file import TYPES, GlossaryEntry, add_entry, parse_file
+from translator.text.arabic import match_key
 
 __all__ = [
-    "TYPES", "Glossary", "GlossaryEntry", "Match", "add_entry", "add_project_term", "glossary_files", "load_glossary",
-    "load_for_folder", "project_glossary_path", "PROJECT_GLOSSARY_NAME",
+    "TYPES", "Glossary", "GlossaryEntry", "Match", "add_entry", "add_project_term", "glossary_files",
+    "glossary_for_checks", "load_glossary", "load_for_folder", "project_glossary_path", "PROJECT_GLOSSARY_NAME",
 ]
 
 #: File name of a project's own glossary, kept beside its articles.
@@ -184,3 +186,24 @@ def add_project_term(folder: Path | str, ar: str | list[str], en: str, type: str
     for every article of that folder.
     """
     return add_entry(project_glossary_path(folder), ar, en, type, alt, note)
+
+
+def glossary_for_checks(
+    settings: Settings, paths: Sequence[Path] | None = None, folder: Path | None = None
+) -> Glossary | None:
+    """The glossary for QA: `paths` if given, else the configured glossaries plus the project
+    glossary (glossary.yaml) of `folder`; None when no glossary file exists.
+
+    Raises:
+        InputError: a path given explicitly does not exist.
+        GlossaryError: invalid glossary files (every bad file and line).
+    """
+    if paths:
+        missing = [p for p in paths if not Path(p).exists()]
+        if missing:
+            raise InputError(missing[0], "glossary not found", "check the --glossary path")
+        loaded = load_glossary(list(paths))
+    else:
+        settings = settings.with_(glossary_paths=tuple(p for p in settings.glossary_paths if Path(p).exists()))
+        loaded = load_for_folder(settings, folder)
+    return loaded if len(loaded) else None

@@ -13,14 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from translator.document import Article, Kind, article_stem, read_article
 from translator.errors import InputError
 from translator.fileio import atomic_write_text
-from translator.memory import TranslationMemory, memory_path
-from translator.memory_entry import MemoryEntry, Origin
-from translator.memory_io import remembered, tmx_unit, with_memory
-from translator.review import ReviewState, Status, load_review
-from translator.tmx import TmxUnit, write_tmx
+from translator.store.memory import TranslationMemory, memory_path
+from translator.store.memory_entry import MemoryEntry, Origin
+from translator.store.memory_io import remembered, tmx_unit, with_memory
+from translator.store.review import ReviewState, Status, load_review
+from translator.store.tmx import TmxUnit, write_tmx
+from translator.text.document import Article, Kind, article_stem, read_article
 
 #: Export formats and the suffix of the file each writes (`<name><suffix>`).
 SUFFIXES = {
@@ -132,7 +132,7 @@ def export_article(article_path: Path, fmt: str, out_dir: Path | None = None,
         if memory is not None:
             memory.close()
     if fmt == "xliff":
-        from translator.xliff import write_xliff
+        from translator.store.xliff import write_xliff
 
         return Exported(target, write_xliff(target, article, state))
     english = english_of(article, state, reviewed_only)

@@ -15,7 +15,7 @@ from typing import Any
 
 from translator.errors import InputError
 from translator.fileio import read_user_text
-from translator.qa import GlossaryLike, glossary_terms, term_rendering
+from translator.quality.qa import GlossaryLike, glossary_terms, term_rendering
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def translate_lines(lines: Sequence[str], engine: Any, enforcer: Any = None) -> 
     Each line goes through the same pipeline as articles (sentence split, glossary enforcement),
     all in one engine call. Model loading is timed apart so speed means translation speed.
     """
-    from translator.pipeline import translate_paragraphs
+    from translator.mt.pipeline import translate_paragraphs
 
     started = time.perf_counter()
     if hasattr(engine, "load"):

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
-from translator.document import Article, Kind
 from translator.errors import InputError
 from translator.fileio import atomic_write_text
+from translator.text.document import Article, Kind
 
 STATE_VERSION = 1
 
@@ -116,7 +116,7 @@ class ReviewState:
 
 def state_path(article_path: Path, out_dir: Path | None = None) -> Path:
     """Where the review state of `article_path` lives."""
-    from translator.document import article_stem
+    from translator.text.document import article_stem
 
     folder = out_dir or Path(article_path).parent
     return folder / f"{article_stem(Path(article_path))}.review.json"
@@ -124,7 +124,7 @@ def state_path(article_path: Path, out_dir: Path | None = None) -> Path:
 
 def english_path(article_path: Path, out_dir: Path | None = None) -> Path:
     """Where the reviewed English of `article_path` is saved."""
-    from translator.document import article_stem
+    from translator.text.document import article_stem
 
     folder = out_dir or Path(article_path).parent
     return folder / f"{article_stem(Path(article_path))}.en.md"
@@ -161,3 +161,49 @@ def save_review(article: Article, state: ReviewState, out_dir: Path | None = Non
     """Atomically write the review state and the English article."""
     atomic_write_text(state_path(article.path, out_dir), json.dumps(state.to_json(), ensure_ascii=False, indent=1))
     atomic_write_text(english_path(article.path, out_dir), render_english(article, state))
+
+
+def find_reviewed(path: Path) -> list[Path]:
+    """Article files under `path` that have saved review state beside them.
+
+    `path` may be an article, its `.review.json`, or a folder (searched recursively). A
+    folder with no reviewed article gives an empty list; a single article without state
+    raises InputError saying how to create it.
+    """
+    from translator.text.document import article_stem
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "not found", "give an article file or a folder")
+    if path.is_dir():
+        found = []
+        for state in sorted(path.rglob("*.review.json")):
+            article = _article_for_state(state)
+            if article is not None:
+                found.append(article)
+        return found
+    if path.name.endswith(".review.json"):
+        article = _article_for_state(path)
+        if article is None:
+            raise InputError(path, "the article this review state belongs to is missing", "keep it beside its article")
+        return [article]
+    if not state_path(path).exists():
+        raise InputError(path, f"no review state ({article_stem(path)}.review.json) beside it",
+                         "translate or review it first with `translator desk`")
+    return [path]
+
+
+def _article_for_state(state: Path) -> Path | None:
+    """The article a `<name>.review.json` belongs to: the name recorded in it, else <name>.ar.txt/.txt."""
+    import json
+
+    stem = state.name[: -len(".review.json")]
+    candidates = []
+    try:
+        recorded = json.loads(state.read_text(encoding="utf-8")).get("article")
+        if isinstance(recorded, str) and recorded:
+            candidates.append(state.parent / Path(recorded).name)
+    except (OSError, ValueError, AttributeError):
+        pass  # load_review reports a corrupt file properly later
+    candidates += [state.parent / f"{stem}{suffix}" for suffix in (".ar.txt", ".txt", ".ar.md", ".md")]
+    return next((c for c in candidates if c.is_file()), None)

@@ -6,11 +6,11 @@ paragraph. A reviewed translation beats any machine one. Machine entries record 
 label and glossary fingerprint that produced them, and are reused only by the same pair, so a
 new model or an edited glossary never serves stale machine output.
 
-Every entry keeps its provenance (translator.memory_entry): reviewed in the desk, made by which
+Every entry keeps its provenance (translator.store.memory_entry): reviewed in the desk, made by which
 model under which glossary, or imported from which TMX/XLIFF file and when, with its creation
 date and creator id. Databases written before provenance (schema 1) are migrated on open; their
 rows are marked `legacy`. Only a file's own marks make an import machine or reviewed
-(translator.memory_io): machine output never comes back as reviewed.
+(translator.store.memory_io): machine output never comes back as reviewed.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from enum import Enum
 from pathlib import Path
 
 from translator.errors import InputError
-from translator.memory_entry import (
+from translator.store.memory_entry import (
     KEY_SCHEME,
     FuzzyMatch,
     MemoryEntry,

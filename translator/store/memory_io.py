@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from translator.document import Article
-from translator.memory import TranslationMemory
-from translator.memory_entry import MemoryEntry, Origin, Via, now_iso
-from translator.review import ParagraphReview, ReviewState, Status
-from translator.tmx import TmxUnit, read_tmx, write_tmx
+from translator.store.memory import TranslationMemory
+from translator.store.memory_entry import MemoryEntry, Origin, Via, now_iso
+from translator.store.review import ParagraphReview, ReviewState, Status
+from translator.store.tmx import TmxUnit, read_tmx, write_tmx
+from translator.text.document import Article
 
 
 @dataclass(frozen=True)

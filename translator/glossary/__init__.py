@@ -1,0 +1,1 @@
+"""Glossaries: the YAML file format, layers, the matcher and term enforcement."""

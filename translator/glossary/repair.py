@@ -1,0 +1,273 @@
+"""Provides enforce_terms: verify each glossary term's English in the model output, and repair it.
+
+Each term's English (preferred or an accepted alternative, ignoring case and diacritics) is
+looked for in the output; a near miss (a garbled copy) is found with rapidfuzz and replaced by
+the preferred form; a term still missing is reported in its TermResult, never hidden.
+Institution names get "the" when the output has none, and a name opening the sentence gets a
+capital. translator.glossary.enforce calls this after the model; QA-free checks use verify_terms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from translator.glossary.layers import Glossary, GlossaryEntry, Match
+
+#: Institution head nouns that make an organisation's English name take "the".
+_ARTICLE_HEADS = frozenset({
+    "accord", "agency", "alliance", "army", "assembly", "bank", "brigade", "brigades", "coalition",
+    "committee", "council", "court", "forces", "front", "fund", "government", "league", "ministry",
+    "movement", "nations", "office", "organisation", "organization", "parliament", "party", "union",
+})
+
+
+#: Words before a name that already play the article's role.
+_DETERMINERS = frozenset({
+    "the", "a", "an", "its", "their", "his", "her", "our", "your", "my", "this", "these", "those",
+    "whose", "every", "each", "no",
+})
+
+
+_MIN_REPAIR_SCORE = 72.0
+
+
+@dataclass
+class TermResult:
+    """What happened to one glossary term of a source sentence."""
+
+    entry: GlossaryEntry
+    """The glossary entry."""
+    source: str
+    """The Arabic as written in the source (without its clitic)."""
+    english: str
+    """The preferred English."""
+    found: bool = False
+    """The model's output already had an accepted English form."""
+    repaired: bool = False
+    """The output had a garbled form that was replaced by the preferred English."""
+    rendering: str = ""
+    """The English now in the output for this term ('' when missing)."""
+
+    @property
+    def enforced(self) -> bool:
+        """The final English contains the term (found or repaired)."""
+        return self.found or self.repaired
+
+    @property
+    def ok(self) -> bool:
+        """Alias of `enforced` (what batch reports and QA read)."""
+        return self.enforced
+
+    @property
+    def missing(self) -> bool:
+        """The term is still absent from the final English: a reviewer must look."""
+        return not self.enforced
+
+
+def takes_article(entry: GlossaryEntry) -> bool:
+    """True for organisation names headed by a common noun ("the Libyan National Army")."""
+    if entry.type != "organisation":
+        return False
+    words = entry.en.split()
+    if not words or words[0].lower() == "the":
+        return False
+    head = words[0] if len(words) > 2 and words[1].lower() == "of" else words[-1]
+    return head.lower() in _ARTICLE_HEADS
+
+
+def verify_terms(glossary: Glossary, source: str, english: str) -> list[TermResult]:
+    """Which glossary terms of `source` have their English in `english` (no changes made)."""
+    return enforce_terms(glossary.match(source), english, repair=False)[1]
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """Case- and diacritic-insensitive form of English text, with offsets back into `text`."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "’‘`´":
+            ch = "'"
+        elif ch in "‐‑‒–—":
+            ch = "-"
+        elif ch == "ı":
+            ch = "i"
+        for c in unicodedata.normalize("NFKD", ch):
+            if unicodedata.combining(c):
+                continue
+            for f in c.casefold():
+                out.append(f)
+                offsets.append(i)
+    return "".join(out), offsets
+
+
+def _fold(text: str) -> str:
+    return fold_with_map(text)[0]
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum()
+
+
+def _find_form(folded: str, form: str, claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """First whole-word occurrence of folded `form` in `folded` outside claimed spans."""
+    if not form:
+        return None
+    pos = 0
+    while (k := folded.find(form, pos)) >= 0:
+        end = k + len(form)
+        before_ok = k == 0 or not _is_word_char(folded[k - 1])
+        after_ok = end == len(folded) or not _is_word_char(folded[end]) or folded[end - 1:end] == "."
+        if before_ok and after_ok and not any(k < e and s < end for s, e in claimed):
+            return k, end
+        pos = k + 1
+    return None
+
+
+def _orig(offsets: list[int], start: int, end: int) -> tuple[int, int]:
+    o_end = offsets[end - 1] + 1 if end > start else offsets[start]
+    return offsets[start], o_end
+
+
+_OUT_WORD = re.compile(r"[^\W_](?:[\w'-]*[^\W_])?")
+
+
+def _fuzzy(folded: str, entry: GlossaryEntry, claimed: list[tuple[int, int]]) -> tuple[float, int, int] | None:
+    """(score, start, end) in folded text of a garbled rendering of the entry's English, if convincing.
+
+    Scores every run of whole words of about the name's length (one word fewer to two more)
+    against each English form with rapidfuzz's ratio, outside spans other terms own.
+    """
+    from rapidfuzz import fuzz
+
+    words = [(m.start(), m.end()) for m in _OUT_WORD.finditer(folded)
+             if not any(m.start() < e and s < m.end() for s, e in claimed)]
+    best: tuple[float, int, int] | None = None
+    for form in entry.english_forms:
+        needle = _fold(form)
+        if len(needle) < 3:
+            continue
+        cutoff = _MIN_REPAIR_SCORE if len(needle) >= 6 else 80.0  # short names need a closer match
+        n = len(needle.split())
+        for i in range(len(words)):
+            for length in range(max(1, n - 1), n + 3):
+                j = i + length - 1
+                if j >= len(words):
+                    break
+                s, e = words[i][0], words[j][1]
+                if any(s < ce and cs < e for cs, ce in claimed):
+                    break
+                score = fuzz.ratio(needle, folded[s:e], score_cutoff=cutoff)
+                # prefer the higher score, then the shorter span
+                if score and (best is None or score > best[0] or (score == best[0] and e - s < best[2] - best[1])):
+                    best = (score, s, e)
+    return best
+
+
+def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tuple[str, list[TermResult]]:
+    """Check each matched term's English in `output`; with `repair`, fix what can be fixed.
+
+    Args:
+        matches: glossary matches of the source sentence.
+        output: the model's English.
+        repair: replace near misses and case/diacritic variants of the preferred form, add
+            "the" before institution names, capitalise a name that opens the sentence.
+
+    Returns:
+        (english, one TermResult per match, in source order).
+    """
+    results = [TermResult(m.entry, m.surface, m.entry.en) for m in matches]
+    if not matches:
+        return output, results
+    folded, offsets = fold_with_map(output)
+    claimed: list[tuple[int, int]] = []
+    spans: dict[int, tuple[int, int]] = {}  # result index -> span in folded text
+    # Preferred forms (and alternatives that contain them: "UN Security Council") before other
+    # alternatives, longer names first, so neither "Haftar" nor the surname entry's alternative
+    # "Khalifa Haftar" can take the words of the full-name entry.
+    order = sorted(range(len(results)), key=lambda i: -len(results[i].english))
+    alt_order = sorted(range(len(results)), key=lambda i: -max(len(f) for f in results[i].entry.english_forms))
+
+    def preferred(e: GlossaryEntry) -> list[str]:
+        wider = [a for a in e.alt if _fold(e.en) in _fold(a)]
+        return sorted(wider, key=len, reverse=True) + [e.en]
+
+    def others(e: GlossaryEntry) -> list[str]:
+        return sorted((a for a in e.alt if _fold(e.en) not in _fold(a)), key=len, reverse=True)
+
+    for forms_of, pass_order in ((preferred, order), (others, alt_order)):
+        for i in pass_order:
+            if results[i].found:
+                continue
+            for form in forms_of(results[i].entry):
+                span = _find_form(folded, _fold(form), claimed)
+                if span:
+                    spans[i] = span
+                    claimed.append(span)
+                    results[i].found = True
+                    break
+    if repair:
+        # The most convincing repair first, so a short name cannot take part of a garbled longer one.
+        waiting = [i for i in order if not results[i].found]
+        while waiting:
+            scored = [(best, i) for i in waiting if (best := _fuzzy(folded, results[i].entry, claimed))]
+            if not scored:
+                break
+            (_, s, e), i = max(scored, key=lambda item: item[0][0])
+            spans[i] = (s, e)
+            claimed.append((s, e))
+            results[i].repaired = True
+            waiting.remove(i)
+    # Map spans to the original output and decide replacements.
+    edits: list[tuple[int, int, str, int]] = []  # start, end, new text, result index
+    for i, (s, e) in spans.items():
+        o_s, o_e = _orig(offsets, s, e)
+        current = output[o_s:o_e]
+        new = current
+        if repair:
+            wanted = results[i].english
+            if results[i].repaired or (_fold(current) == _fold(wanted) and current != wanted):
+                new = wanted
+        edits.append((o_s, o_e, new, i))
+    edits.sort()
+    text_parts: list[str] = []
+    pos = 0
+    for o_s, o_e, new, i in edits:
+        text_parts.append(output[pos:o_s])
+        if repair:
+            prefix = _article_for(results[i].entry, "".join(text_parts))
+            if prefix:
+                text_parts.append(prefix)
+            if _opens_sentence("".join(text_parts)) and new[:1].islower():
+                new = new[0].upper() + new[1:]
+        text_parts.append(new)
+        results[i].rendering = new
+        pos = o_e
+    text_parts.append(output[pos:])
+    return "".join(text_parts), results
+
+
+def _opens_sentence(before: str) -> bool:
+    return not before.strip(" \t\"'“‘«(")
+
+
+def _article_for(entry: GlossaryEntry, before: str) -> str:
+    """'the ' / 'The ' when an institution name lacks its article, else ''."""
+    if not takes_article(entry):
+        return ""
+    if _opens_sentence(before):
+        return "The " if before == "" or before.endswith((" ", '"', "'", "“", "‘", "(")) else ""
+    previous = re.findall(r"[\w'’]+", before[-40:])
+    if not previous:
+        return "the " if before.endswith(" ") else ""
+    word = previous[-1].lower()
+    if word in _DETERMINERS or word.endswith(("'s", "’s", "s'")) or not before.endswith(" "):
+        return ""
+    if re.search(r"-\w+ $", before):  # a compound modifier: "the Tripoli-based Government …" is too far back
+        return ""
+    # A capitalised word right before is part of a longer name ("UN Security Council").
+    if (previous[-1][:1].isupper() and before.rstrip()[-1:].isalnum() and word not in {"and", "or"}
+            and not _opens_sentence(before[: before.rstrip().rfind(previous[-1])])):
+        return ""
+    return "the "

@@ -1,0 +1,1 @@
+"""Machine translation: the engine, installed models and the translation pipeline."""

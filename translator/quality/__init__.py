@@ -1,0 +1,1 @@
+"""Quality: QA checks, evaluation scores and post-editing reports."""

@@ -1,0 +1,1 @@
+"""What is stored: translation memory, review state, locks, TMX/XLIFF and exports."""

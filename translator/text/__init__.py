@@ -1,0 +1,1 @@
+"""Arabic text: normalisation, sentences, bidi, numbers, reading articles."""
