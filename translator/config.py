@@ -45,6 +45,14 @@ class Settings:
     max_batch_tokens: int = 1024
     """Token budget per CTranslate2 batch (batch_type='tokens')."""
 
+    max_decoding_length: int = 256
+    """Most target tokens per sentence (CTranslate2's default); benchmarks of random-weight models,
+    which never emit EOS, set a lower cap (TRANSLATOR_MAX_DECODING_LENGTH)."""
+
+    model: str = ""
+    """Installed model to use by name (--model, TRANSLATOR_MODEL); "" = the default chosen with
+    `translator models use`, else the best installed ar->en model."""
+
     glossary_paths: tuple[Path, ...] = (SHIPPED_GLOSSARY_DIR,)
     """Glossary files or folders, later ones override earlier ones."""
 
@@ -79,9 +87,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         changes["device"] = env["TRANSLATOR_DEVICE"]
     for key, name in (("TRANSLATOR_INTER_THREADS", "inter_threads"),
                       ("TRANSLATOR_INTRA_THREADS", "intra_threads"),
-                      ("TRANSLATOR_BEAM_SIZE", "beam_size")):
+                      ("TRANSLATOR_BEAM_SIZE", "beam_size"),
+                      ("TRANSLATOR_MAX_DECODING_LENGTH", "max_decoding_length")):
         if env.get(key):
             changes[name] = int(env[key])
+    if env.get("TRANSLATOR_MODEL"):
+        changes["model"] = env["TRANSLATOR_MODEL"]
     if env.get("TRANSLATOR_GLOSSARIES"):
         changes["glossary_paths"] = tuple(Path(p) for p in env["TRANSLATOR_GLOSSARIES"].split(os.pathsep) if p)
     index = env.get("TRANSLATOR_PACKAGE_INDEX") or env.get("ARGOS_PACKAGE_INDEX")

@@ -41,7 +41,13 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class PackageInfo:
-    """Metadata of an installed Argos package."""
+    """Metadata of an installed package: an Argos package, or a model imported by `models import`.
+
+    Imported models keep Argos' layout (`metadata.json`, `model/`) and add how their text is
+    tokenised: separate source/target SentencePiece files, and the tokens a family puts around
+    the source (Marian checkpoints from Hugging Face and NLLB end it with `</s>`, NLLB starts it
+    with `arb_Arab`) and before the English (`eng_Latn` for NLLB). Argos packages need none.
+    """
 
     path: Path
     name: str
@@ -51,9 +57,17 @@ class PackageInfo:
     target_prefix: str
     demo: bool
     metadata: dict[str, Any]
+    family: str = "argos"
+    """argos, opus-mt, ct2, hf-marian, nllb or m2m100 (see translator/importer.py)."""
+    source_spm: str = "sentencepiece.model"
+    target_spm: str = "sentencepiece.model"
+    source_prefix: tuple[str, ...] = ()
+    source_suffix: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
+        if self.family != "argos":  # the name tells imported models apart (memory entries are keyed by label)
+            return f"{self.name} {self.from_code}→{self.to_code}" + (" (demo)" if self.demo else "")
         return f"{self.from_code}→{self.to_code} {self.version}" + (" (demo)" if self.demo else "")
 
 
@@ -64,6 +78,9 @@ def read_package_info(path: Path) -> PackageInfo:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise EngineError(f"{meta_path}: cannot read package metadata ({exc}); reinstall the model") from None
+    if not isinstance(meta, dict):
+        raise EngineError(f"{meta_path}: package metadata is not a JSON object; reinstall the model")
+    spm = str(meta.get("sentencepiece", "sentencepiece.model"))
     return PackageInfo(
         path=Path(path),
         name=Path(path).name,
@@ -73,7 +90,21 @@ def read_package_info(path: Path) -> PackageInfo:
         target_prefix=str(meta.get("target_prefix", "")),
         demo=bool(meta.get("demo", False)),
         metadata=meta,
+        family=str(meta.get("family", "argos")),
+        source_spm=str(meta.get("source_spm", spm)),
+        target_spm=str(meta.get("target_spm", spm)),
+        source_prefix=_tokens(meta.get("source_prefix")),
+        source_suffix=_tokens(meta.get("source_suffix")),
     )
+
+
+def _tokens(value: object) -> tuple[str, ...]:
+    """A token list from metadata: a JSON list of strings, or one space-separated string."""
+    if isinstance(value, str):
+        return tuple(value.split())
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return ()
 
 
 _CPU_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni")
@@ -141,6 +172,7 @@ class ArgosEngine:
         """The device the model runs on once loaded ("cpu" or "cuda"; "auto" resolved)."""
         self._translator: Any = None
         self._sp: Any = None
+        self._target_sp: Any = None
         self._lock = threading.Lock()
         self._load_lock = threading.Lock()
         self.calls = 0
@@ -162,13 +194,13 @@ class ArgosEngine:
 
     def _load(self) -> None:
         model_dir = self.info.path / "model"
-        sp_path = self.info.path / "sentencepiece.model"
-        missing = [name for name, ok in (("model/model.bin", (model_dir / "model.bin").is_file()),
-                                         ("sentencepiece.model", sp_path.is_file())) if not ok]
+        sp_paths = list(dict.fromkeys([self.info.path / self.info.source_spm, self.info.path / self.info.target_spm]))
+        missing = [name for name, ok in [("model/model.bin", (model_dir / "model.bin").is_file()),
+                                         *((p.name, p.is_file()) for p in sp_paths)] if not ok]
         if missing:
             raise EngineError(
                 f"{self.info.path}: package lacks {' and '.join(missing)}; reinstall the model "
-                "(translator models install FILE.argosmodel)"
+                "(translator models install FILE.argosmodel, or translator models import PATH)"
             )
         try:
             import ctranslate2
@@ -178,11 +210,13 @@ class ArgosEngine:
         device = self.settings.device
         if device == "auto":
             device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
-        try:
-            sp = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
-        except (RuntimeError, OSError) as exc:
-            raise EngineError(f"{sp_path}: cannot load the SentencePiece model ({_first_line(exc)}); "
-                              "reinstall the model") from None
+        processors = {}
+        for sp_path in sp_paths:
+            try:
+                processors[sp_path] = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
+            except (RuntimeError, OSError) as exc:
+                raise EngineError(f"{sp_path}: cannot load the SentencePiece model ({_first_line(exc)}); "
+                                  "reinstall the model") from None
         try:
             translator = ctranslate2.Translator(
                 str(model_dir),
@@ -192,7 +226,14 @@ class ArgosEngine:
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise EngineError(f"{model_dir}: cannot load the model on {device} ({_first_line(exc)})") from None
-        self._sp, self._translator, self.device = sp, translator, device
+        self._sp = processors[self.info.path / self.info.source_spm]
+        self._target_sp = processors[self.info.path / self.info.target_spm]
+        self._translator, self.device = translator, device
+
+    def encode(self, text: str) -> list[str]:
+        """The tokens the model gets for `text`: the family's source prefix, the pieces, its suffix (`</s>`)."""
+        self.load()
+        return [*self.info.source_prefix, *self._sp.encode(text, out_type=str), *self.info.source_suffix]
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Translate many sentences in one batched call; output i translates input i.
@@ -208,7 +249,7 @@ class ArgosEngine:
         self.load()
         chunks = {s: split_long(s, self.max_sentence_tokens, self._length) for s in unique}
         pieces = list(dict.fromkeys(c for s in unique for c in chunks[s]))
-        tokens = [self._sp.encode(p, out_type=str) for p in pieces]
+        tokens = [self.encode(p) for p in pieces]
         try:
             with self._lock:
                 hypotheses = self._translate_tokens(tokens)
@@ -233,10 +274,12 @@ class ArgosEngine:
         """
         order = sorted(range(len(tokens)), key=lambda i: (len(tokens[i]), i))
         batch = [tokens[i] for i in order]
-        prefix = [[self.info.target_prefix]] * len(batch) if self.info.target_prefix else None
+        target_prefix = self.info.target_prefix.split()
+        prefix = [target_prefix] * len(batch) if target_prefix else None
         results = self._translator.translate_batch(
             batch,
             target_prefix=prefix,
+            max_decoding_length=self.settings.max_decoding_length,
             max_batch_size=self.settings.max_batch_tokens,
             batch_type="tokens",
             beam_size=self.settings.beam_size,
@@ -249,11 +292,10 @@ class ArgosEngine:
         return best
 
     def _detokenize(self, pieces: list[str]) -> str:
-        text = self._sp.decode_pieces(pieces).replace("▁", " ")
-        prefix = self.info.target_prefix
-        if prefix and text.startswith(prefix):
-            text = text[len(prefix):]
-        return text.strip()
+        target_prefix = self.info.target_prefix.split()
+        if target_prefix and pieces[:len(target_prefix)] == target_prefix:
+            pieces = pieces[len(target_prefix):]  # NLLB's eng_Latn (Argos' multilingual prefixes alike)
+        return str(self._target_sp.decode_pieces(pieces)).replace("▁", " ").strip()
 
 
 def _first_line(exc: BaseException) -> str:
