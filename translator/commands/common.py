@@ -13,8 +13,10 @@ from typing import Any
 
 
 def add_device_option(p: argparse.ArgumentParser) -> None:
-    """--device, for commands that load the model."""
+    """--device and --model, for commands that load the model."""
     p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device (default: cpu)")
+    p.add_argument("--model", metavar="NAME",
+                   help="installed model to use (default: `translator models use`, else the best Argos package)")
 
 
 def settings_from_args(args: argparse.Namespace) -> Any:
@@ -23,6 +25,9 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 
     settings = load_settings()
     device = getattr(args, "device", None)
+    model = getattr(args, "model", None)
+    if model:
+        settings = settings.with_(model=model)
     return settings.with_(device=device) if device else settings
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from translator.commands.common import add_device_option, settings_from_args
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
@@ -16,20 +18,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--arabic", choices=["visual", "logical"], default="visual",
                    help="Arabic display: visual order for terminals without bidi (default), "
                         "or logical (stored) order for terminals that reorder it; ctrl+t toggles")
-    p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device (default: cpu)")
+    add_device_option(p)
     p.add_argument("--no-memory", action="store_true", help="do not use the folder's translation memory")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the desk; returns when the translator quits."""
-    from translator.config import load_settings
     from translator.session import DeskOptions
     from translator.tui.factory import build_app
 
-    settings = load_settings()
-    if args.device:
-        settings = settings.with_(device=args.device)
+    settings = settings_from_args(args)
+    if settings.model:  # a mistyped --model fails here in one line instead of opening a desk without a model
+        from translator.models import find_model
+
+        find_model(settings)
     options = DeskOptions(out_dir=args.output, arabic_display=args.arabic)
     app = build_app(args.path, settings, options=options, memory=not args.no_memory)
     app.run()

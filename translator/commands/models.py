@@ -30,6 +30,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     remove = actions.add_parser("remove", help="uninstall a model by name (see `models list`)")
     remove.add_argument("name", help="package name as shown by `translator models list`")
     remove.set_defaults(func=run_remove)
+    imp = actions.add_parser(
+        "import",
+        help="import an OPUS-MT release, a CTranslate2 folder or a Hugging Face checkpoint (offline)",
+        description="Import a model from a folder or zip: an OPUS-MT/Tatoeba release (converted with "
+        "CTranslate2's OpusMTConverter), a CTranslate2 model folder with its SentencePiece model(s), a Hugging "
+        "Face Marian/NLLB/M2M100 checkpoint (needs: pip install -e '.[convert]'), or an .argosmodel. "
+        "Checked before anything is installed; see docs/models.md.",
+    )
+    imp.add_argument("path", type=Path, help="folder or .zip (or .argosmodel)")
+    imp.add_argument("--name", help="install name (default: from the file or folder name)")
+    imp.add_argument("--quantize", choices=["int8", "int8_float32", "float16", "none"],
+                     help="weights of a converted model (default: int8)")
+    imp.set_defaults(func=run_import)
+    use = actions.add_parser("use", help="make an installed model the default (desk, translate, batch, ...)")
+    use.add_argument("name", help="model name as shown by `translator models list`")
+    use.set_defaults(func=run_use)
     actions.add_parser(
         "ensure",
         help="make sure a model is installed (online index, else the bundled demo model)",
@@ -40,7 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run_list(args: argparse.Namespace) -> int:
     """Print the installed packages as a table; the one in use is marked with *."""
     from translator.config import load_settings
-    from translator.mt.models import broken_packages, installed_packages
+    from translator.errors import ModelError
+    from translator.mt.models import broken_packages, find_model, installed_packages
 
     settings = load_settings()
     packages = installed_packages(settings)
@@ -50,14 +67,19 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"no models installed in {settings.models_dir} "
               "(run: translator models ensure, or translator models install FILE.argosmodel)")
         return 0
-    active = next((p for p in packages if (p.from_code, p.to_code) == ("ar", "en")), None)
-    rows = [("", "NAME", "PAIR", "VERSION", "DEMO", "PATH")]
+    try:
+        active = find_model(settings)
+    except ModelError as exc:
+        active = None
+        print(f"translator: warning: {exc}", file=sys.stderr)
+    rows = [("", "NAME", "PAIR", "VERSION", "FORMAT", "DEMO", "PATH")]
     for p in packages:
         rows.append((
-            "*" if p is active else "",
+            "*" if active is not None and p.path == active.path else "",
             p.name,
             f"{p.from_code}→{p.to_code}",
             p.version,
+            p.family,
             "demo" if p.demo else "-",
             str(p.path),
         ))
@@ -84,6 +106,34 @@ def run_install(args: argparse.Namespace) -> int:
         with _progress_bar() as progress:
             info = install_from_index(settings, progress)
     print(f"installed {info.name} ({_describe(info)}) in {info.path}")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import a model from a folder or zip; prints what was installed and how to use it."""
+    from translator.config import load_settings
+    from translator.importer import import_model
+
+    result = import_model(load_settings(), args.path, name=args.name, quantize=args.quantize)
+    info = result.info
+    provenance = info.metadata.get("provenance", {})
+    how = f"{provenance.get('converter', 'Argos installer')}, {provenance.get('quantization', 'as packaged')}"
+    print(f"imported {info.name} ({_describe(info)}, {info.family}; {how}) in {result.seconds:.1f} s "
+          f"into {info.path}")
+    if info.metadata.get("licence"):
+        print(f"licence: {info.metadata['licence']}")
+    print(f"use it: translator translate FILE --model {info.name}; make it the default: "
+          f"translator models use {info.name}")
+    return 0
+
+
+def run_use(args: argparse.Namespace) -> int:
+    """Save the default model."""
+    from translator.config import load_settings
+    from translator.models import use_model
+
+    info = use_model(load_settings(), args.name)
+    print(f"default model: {info.name} ({_describe(info)}); --model NAME or TRANSLATOR_MODEL still override it")
     return 0
 
 

@@ -47,6 +47,8 @@ INSTALL_FROM_FILE_HINT = "install from a file: translator models install FILE.ar
 NETWORK_TIMEOUT = 30.0
 #: The index is a small JSON list; refuse anything much larger.
 MAX_INDEX_BYTES = 32 * 1024 * 1024
+#: Under TRANSLATOR_HOME: the default model chosen with `translator models use`.
+DEFAULT_MODEL_FILE = "default-model.json"
 
 #: Called with (bytes done, total bytes or None) while a package downloads.
 ProgressCallback = Callable[[int, "int | None"], None]
@@ -100,11 +102,50 @@ def _package_dirs(root: Path) -> list[Path]:
 
 
 def find_model(settings: Settings) -> PackageInfo:
-    """The ar->en package to use (a real one before the demo), or NoModelError."""
-    for info in installed_packages(settings):
-        if info.from_code == "ar" and info.to_code == "en":
-            return info
+    """The ar->en model to use, or ModelError.
+
+    The model named by `settings.model` (--model, TRANSLATOR_MODEL), else the default chosen with
+    `translator models use`, else the best Argos package (a real one before the demo). Imported
+    models are used only when chosen, or when nothing else is installed: importing a model never
+    changes what the desk uses behind the translator's back.
+    """
+    packages = [p for p in installed_packages(settings) if (p.from_code, p.to_code) == ("ar", "en")]
+    chosen = settings.model or default_model(settings)
+    if chosen:
+        found = next((p for p in packages if p.name == chosen), None)
+        if found is None:
+            how = "--model/TRANSLATOR_MODEL" if settings.model else "the default set with `translator models use`"
+            raise ModelError(f"no installed ar->en model named {chosen!r} ({how}); "
+                             "see: translator models list, or: translator models use NAME")
+        return found
+    argos_first = sorted(packages, key=lambda p: p.family != "argos")
+    if argos_first:
+        return argos_first[0]
     raise NoModelError(settings.models_dir)
+
+
+def default_model(settings: Settings) -> str:
+    """The model name saved by `translator models use`, or ""."""
+    try:
+        data = json.loads((settings.home / DEFAULT_MODEL_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return str(data.get("model", "")) if isinstance(data, dict) else ""
+
+
+def use_model(settings: Settings, name: str) -> PackageInfo:
+    """Make the installed model `name` the default for every command and the desk."""
+    info = find_model(settings.with_(model=name))
+    path = settings.home / DEFAULT_MODEL_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({"model": name}) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot save the default model ({exc.strerror or exc}); "
+                         "set TRANSLATOR_HOME to a writable folder") from None
+    return info
 
 
 def load_engine(settings: Settings) -> ArgosEngine:
@@ -134,6 +175,8 @@ def remove_package(settings: Settings, name: str) -> Path:
     except OSError as exc:
         raise ModelError(f"{path}: cannot remove ({exc.strerror or exc}); check the folder's permissions") from None
     shutil.rmtree(doomed, ignore_errors=True)
+    if default_model(settings) == name:
+        (settings.home / DEFAULT_MODEL_FILE).unlink(missing_ok=True)
     return path
 
 
