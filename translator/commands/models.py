@@ -46,6 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     use = actions.add_parser("use", help="make an installed model the default (desk, translate, batch, ...)")
     use.add_argument("name", help="model name as shown by `translator models list`")
     use.set_defaults(func=run_use)
+    from translator.commands import compare
+
+    compare.register(actions)
     actions.add_parser(
         "ensure",
         help="make sure a model is installed (online index, else the bundled demo model)",
