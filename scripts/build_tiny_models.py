@@ -125,8 +125,11 @@ def marian_weights(vocab_size: int, d: int, ffn: int, layers: int, heads: int, s
 
 
 def build_opus_mt(out: Path, *, as_zip: bool = False, source_langs: str = "ara", target_langs: str = "eng",
-                  d: int = 32, layers: int = 1, seed: int = 0) -> Path:
-    """An OPUS-MT release folder `out/` (or `out.zip` when as_zip) with random weights."""
+                  d: int = 32, layers: int = 1, seed: int = 0, vocab_size: int = 0) -> Path:
+    """An OPUS-MT release folder `out/` (or `out.zip` when as_zip) with random weights.
+
+    d/layers/vocab_size=512/6/32000 give OPUS-MT's transformer-base shape (for timing conversions).
+    """
     arabic, english = corpus()
     with tempfile.TemporaryDirectory() as tmp:
         src = train_spm(arabic, Path(tmp) / "source", 300)
@@ -136,10 +139,11 @@ def build_opus_mt(out: Path, *, as_zip: bool = False, source_langs: str = "ara",
         shutil.copy(src, folder / "source.spm")
         shutil.copy(tgt, folder / "target.spm")
         vocab = marian_vocab(src, tgt)
+        vocab += [f"<extra_{i}>" for i in range(vocab_size - len(vocab))]  # real matrix shapes, when asked
         stem = "opus.spm300-spm200"
         write_marian_vocab(vocab, folder / f"{stem}.vocab.yml")
         npz = f"{stem}.transformer-align.model1.npz.best-perplexity.npz"
-        np.savez(folder / npz, **marian_weights(len(vocab), d, 4 * d, layers, 2, seed))  # type: ignore[arg-type]
+        np.savez(folder / npz, **marian_weights(len(vocab), d, 4 * d, layers, 8 if d >= 256 else 2, seed))  # type: ignore[arg-type]
         (folder / "decoder.yml").write_text(
             f"models:\n  - {npz}\nvocabs:\n  - {stem}.vocab.yml\n  - {stem}.vocab.yml\n"
             "beam-size: 6\nnormalize: 0.6\nword-penalty: 0\nmini-batch: 1\nmaxi-batch: 1\n", encoding="utf-8")
@@ -261,13 +265,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write the models into")
     parser.add_argument("--formats", default="opus-mt,ct2", help=f"comma-separated, of: {', '.join(FORMATS)}")
     parser.add_argument("--zip", action="store_true", help="write the OPUS-MT release as a zip")
+    parser.add_argument("--base", action="store_true",
+                        help="OPUS-MT at transformer-base shape (6+6 layers, d 512, 32k vocabulary) for timings")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.formats.split(","):
         if name not in BUILDERS:
             parser.error(f"unknown format {name!r}")
         target = args.out / f"tiny-{name}"
-        path = build_opus_mt(target, as_zip=args.zip) if name == "opus-mt" else BUILDERS[name](target)
+        if name == "opus-mt":
+            shape = {"d": 512, "layers": 6, "vocab_size": 32000} if args.base else {}
+            path = build_opus_mt(target, as_zip=args.zip, **shape)  # type: ignore[arg-type]
+        else:
+            path = BUILDERS[name](target)
         print(f"wrote {path}")
     return 0
 
