@@ -243,3 +243,11 @@ def test_cli_import_use_and_translate_with_model(tiny: Path, home: Path, demo_mo
     assert main(["translate", str(article), "--model", "nope"]) == 1
     assert "no installed ar->en model named 'nope'" in capsys.readouterr().err
     assert read_package_info(home / "models" / "opus-tiny").family == "opus-mt"
+
+
+@pytest.mark.parametrize("command", [["translate", "x.txt"], ["batch", "dir"], ["evaluate", "--src", "a", "--ref", "b"],
+                                     ["desk", "dir"]])
+def test_model_option_on_every_command_that_translates(command: list[str]) -> None:
+    from translator.cli import build_parser
+
+    assert build_parser().parse_args([*command, "--model", "opus-x"]).model == "opus-x"

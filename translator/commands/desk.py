@@ -29,10 +29,13 @@ def run(args: argparse.Namespace) -> int:
     from translator.tui.factory import build_app
 
     settings = settings_from_args(args)
-    if settings.model:  # a mistyped --model fails here in one line instead of opening a desk without a model
-        from translator.models import find_model
+    from translator.errors import NoModelError
+    from translator.models import find_model
 
+    try:  # a mistyped --model or a removed default fails here in one line, not as a desk without a model
         find_model(settings)
+    except NoModelError:
+        pass  # nothing installed: the desk opens and says how to install a model
     options = DeskOptions(out_dir=args.output, arabic_display=args.arabic)
     app = build_app(args.path, settings, options=options, memory=not args.no_memory)
     app.run()
