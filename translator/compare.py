@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from translator.config import Settings
+from translator.engine import cpu_kernels
 from translator.errors import InputError, ModelError
 
 #: QA checks that count as remnants: the model left Arabic (or nothing) where English should be.
@@ -68,7 +69,7 @@ class Comparison:
             "src": str(self.src), "ref": str(self.ref), "segments": self.segments,
             "glossary_enforced": self.glossary_enforced, "max_decoding_length": self.max_decoding_length,
             "signatures": self.signatures,
-            "cpu": cpu_name(), "models": [run.__dict__ for run in self.runs],
+            "cpu": cpu_kernels(), "models": [run.__dict__ for run in self.runs],
         }
 
 
@@ -167,17 +168,6 @@ def _child(job: dict[str, Any]) -> dict[str, Any]:
 def _rss_mib() -> float:
     """Peak resident set size of this process so far, in MiB (Linux reports KiB)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def cpu_name() -> str:
-    """The CPU model, as /proc/cpuinfo names it (speed figures are only comparable on one CPU)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 def plot(comparison: Comparison, path: Path) -> None:

@@ -52,7 +52,7 @@ def _print_table(result: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from translator.compare import cpu_name
+    from translator.engine import cpu_kernels
 
     table = Table(title=f"{result.src.name}: {result.segments} segments, glossary "
                         f"{'enforced' if result.glossary_enforced else 'not enforced'}"
@@ -75,8 +75,9 @@ def _print_table(result: Any) -> None:
     console.print(table)
     for name, signature in result.signatures.items():
         console.print(f"{name} signature: {signature}", highlight=False)
-    console.print(f"CPU: {cpu_name()}; each model ran in its own process (peak RSS includes Python, "
-                  "about the 'baseline' in --json)", highlight=False)
+    cpu = cpu_kernels()
+    console.print(f"CPU: {cpu['cpu']} (CTranslate2 {cpu['ctranslate2']}, {cpu['isa']} kernels); each model ran in "
+                  "its own process, so peak RSS includes Python ('baseline_rss_mib' in --json)", highlight=False)
     for r in result.runs:
         if r.licence and not r.error:
             console.print(f"licence of {r.name}: {r.licence}", highlight=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from translator.commands.common import add_device_option, settings_from_args
@@ -32,10 +33,10 @@ def run(args: argparse.Namespace) -> int:
     from translator.errors import NoModelError
     from translator.models import find_model
 
-    try:  # a mistyped --model or a removed default fails here in one line, not as a desk without a model
+    # A mistyped --model or a removed default fails here in one line, not as a desk without a model;
+    # with nothing installed the desk opens and says how to install one.
+    with contextlib.suppress(NoModelError):
         find_model(settings)
-    except NoModelError:
-        pass  # nothing installed: the desk opens and says how to install a model
     options = DeskOptions(out_dir=args.output, arabic_display=args.arabic)
     app = build_app(args.path, settings, options=options, memory=not args.no_memory)
     app.run()
