@@ -125,7 +125,8 @@ def marian_weights(vocab_size: int, d: int, ffn: int, layers: int, heads: int, s
 
 
 def build_opus_mt(out: Path, *, as_zip: bool = False, source_langs: str = "ara", target_langs: str = "eng",
-                  d: int = 32, layers: int = 1, seed: int = 0, vocab_size: int = 0) -> Path:
+                  d: int = 32, layers: int = 1, seed: int = 0, vocab_size: int = 0,
+                  language_tokens: bool = True) -> Path:
     """An OPUS-MT release folder `out/` (or `out.zip` when as_zip) with random weights.
 
     d/layers/vocab_size=512/6/32000 give OPUS-MT's transformer-base shape (for timing conversions).
@@ -139,6 +140,8 @@ def build_opus_mt(out: Path, *, as_zip: bool = False, source_langs: str = "ara",
         shutil.copy(src, folder / "source.spm")
         shutil.copy(tgt, folder / "target.spm")
         vocab = marian_vocab(src, tgt)
+        if language_tokens and len(target_langs.split()) > 1:  # multi-target releases: >>id<< picks the target
+            vocab += [f">>{code}<<" for code in target_langs.split()]
         vocab += [f"<extra_{i}>" for i in range(vocab_size - len(vocab))]  # real matrix shapes, when asked
         stem = "opus.spm300-spm200"
         write_marian_vocab(vocab, folder / f"{stem}.vocab.yml")

@@ -251,3 +251,27 @@ def test_model_option_on_every_command_that_translates(command: list[str]) -> No
     from translator.cli import build_parser
 
     assert build_parser().parse_args([*command, "--model", "opus-x"]).model == "opus-x"
+
+
+@pytest.mark.parametrize(("readme", "expected"), [
+    ("* source language(s): afb apc ara arq arz\n* target language(s): eng\n", (["afb", "apc", "ara", "arq", "arz"],
+                                                                              ["eng"])),
+    ("- **Language(s):**\n  - Source Language(s): afb ara arz; Target Language(s): eng\n", (["afb", "ara", "arz"],
+                                                                                          ["eng"])),
+    ("no languages here\n", ([], [])),
+])
+def test_release_readme_languages(tmp_path: Path, readme: str, expected: tuple[list[str], list[str]]) -> None:
+    from translator.model_files import readme_languages
+
+    (tmp_path / "README.md").write_text(readme, encoding="utf-8")
+    assert readme_languages(tmp_path) == expected
+
+
+def test_multi_target_release_gets_its_language_token(short: Settings, tmp_path: Path) -> None:
+    info = import_model(short, builder.build_opus_mt(tmp_path / "multi", target_langs="deu eng fra")).info
+    assert info.source_prefix == (">>eng<<",)
+    assert ArgosEngine(info.path, short).encode(SENTENCE)[0] == ">>eng<<"
+    release = builder.build_opus_mt(tmp_path / "multi-bad", target_langs="deu eng fra", language_tokens=False)
+    with pytest.raises(ModelError, match="the source token >>eng<< is not in the model's vocabulary"):
+        import_model(short, release)
+    assert installed_names(short) == ["multi"]

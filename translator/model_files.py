@@ -162,6 +162,8 @@ def find_hf(folder: Path, label: str) -> ModelFiles:
                 raise refuse(label, f"{needed} is missing from the Marian checkpoint")
         sources = [str(tokenizer_config["source_lang"])] if tokenizer_config.get("source_lang") else []
         targets = [str(tokenizer_config["target_lang"])] if tokenizer_config.get("target_lang") else []
+        if not (sources or targets):
+            sources, targets = readme_languages(folder)
         if sources or targets:
             check_languages(sources, targets, label)
         return ModelFiles(**common, family="hf-marian",
@@ -187,8 +189,8 @@ def readme_languages(folder: Path) -> tuple[list[str], list[str]]:
     text = _read(folder / "README.md")
     found = []
     for side in ("source", "target"):
-        match = re.search(rf"{side}[ _]languages?(?:\(s\))?\s*:\s*(.+)", text, re.IGNORECASE)
-        found.append(re.findall(r"[A-Za-z]{2,3}(?:_[A-Za-z]+)?", match.group(1)) if match else [])
+        match = re.search(rf"{side}[ _]languages?(?:\(s\))?\W*:\W*([^;*\n]+)", text, re.IGNORECASE)
+        found.append(re.findall(r"\b[a-z]{2,3}(?:_[A-Za-z]+)?\b", match.group(1)) if match else [])
     return found[0], found[1]
 
 
