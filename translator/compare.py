@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translator.config import Settings
+from translator.config import Settings, load_settings
 from translator.engine import cpu_kernels
 from translator.errors import InputError, ModelError
 
@@ -137,7 +137,7 @@ def _child(job: dict[str, Any]) -> dict[str, Any]:
 
     baseline = _rss_mib()
     given = job["settings"]
-    settings = Settings(home=Path(given.pop("home")), model=job["model"], **given)
+    settings = load_settings().with_(home=Path(given.pop("home")), model=job["model"], **given)  # env glossaries too
     glossary_paths = [Path(p) for p in job["glossary"]]
     if glossary_paths:
         settings = settings.with_(glossary_paths=tuple(glossary_paths))
