@@ -11,8 +11,8 @@ import pytest
 from tests.test_import import builder
 from translator.cli import main
 from translator.config import Settings
-from translator.importer import import_model
-from translator.models import install_package_file
+from translator.mt.importer import import_model
+from translator.mt.models import install_package_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

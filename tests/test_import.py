@@ -13,10 +13,10 @@ import pytest
 
 from translator.cli import main
 from translator.config import Settings
-from translator.engine import ArgosEngine, read_package_info
 from translator.errors import ModelError
-from translator.importer import import_model
-from translator.models import find_model, install_package_file, remove_package, use_model
+from translator.mt.engine import ArgosEngine, read_package_info
+from translator.mt.importer import import_model
+from translator.mt.models import find_model, install_package_file, remove_package, use_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE = "قال الوزير إن المحادثات كانت مثمرة."
@@ -261,7 +261,7 @@ def test_model_option_on_every_command_that_translates(command: list[str]) -> No
     ("no languages here\n", ([], [])),
 ])
 def test_release_readme_languages(tmp_path: Path, readme: str, expected: tuple[list[str], list[str]]) -> None:
-    from translator.model_files import readme_languages
+    from translator.mt.model_files import readme_languages
 
     (tmp_path / "README.md").write_text(readme, encoding="utf-8")
     assert readme_languages(tmp_path) == expected

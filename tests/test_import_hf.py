@@ -13,8 +13,8 @@ import pytest
 
 from tests.test_import import builder
 from translator.config import Settings
-from translator.engine import ArgosEngine
-from translator.importer import import_model
+from translator.mt.engine import ArgosEngine
+from translator.mt.importer import import_model
 
 torch = pytest.importorskip("torch", reason="the [convert] extra (torch + transformers) is not installed")
 transformers = pytest.importorskip("transformers", reason="the [convert] extra is not installed")

@@ -7,8 +7,8 @@ from pathlib import Path
 from tests.test_import import builder
 from tests.tui.conftest import ARTICLE, SIZE
 from translator.config import Settings
-from translator.importer import import_model
-from translator.models import install_package_file
+from translator.mt.importer import import_model
+from translator.mt.models import install_package_file
 from translator.session import DeskOptions
 from translator.tui.factory import build_app
 from translator.tui.screens.review import ReviewScreen

@@ -33,7 +33,7 @@ def register(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-
 def run(args: argparse.Namespace) -> int:
     """Compare and print; exit 1 when any model failed."""
     from translator.commands.common import settings_from_args
-    from translator.compare import compare_models, plot
+    from translator.quality.compare import compare_models, plot
 
     settings = settings_from_args(args)
     names = [n.strip() for n in args.models.split(",") if n.strip()] if args.models else None
@@ -52,7 +52,7 @@ def _print_table(result: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from translator.engine import cpu_kernels
+    from translator.mt.engine import cpu_kernels
 
     table = Table(title=f"{result.src.name}: {result.segments} segments, glossary "
                         f"{'enforced' if result.glossary_enforced else 'not enforced'}"

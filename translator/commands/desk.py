@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     from translator.errors import NoModelError
-    from translator.models import find_model
+    from translator.mt.models import find_model
 
     # A mistyped --model or a removed default fails here in one line, not as a desk without a model;
     # with nothing installed the desk opens and says how to install one.

@@ -115,7 +115,7 @@ def run_install(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     """Import a model from a folder or zip; prints what was installed and how to use it."""
     from translator.config import load_settings
-    from translator.importer import import_model
+    from translator.mt.importer import import_model
 
     result = import_model(load_settings(), args.path, name=args.name, quantize=args.quantize)
     info = result.info
@@ -133,7 +133,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_use(args: argparse.Namespace) -> int:
     """Save the default model."""
     from translator.config import load_settings
-    from translator.models import use_model
+    from translator.mt.models import use_model
 
     info = use_model(load_settings(), args.name)
     print(f"default model: {info.name} ({_describe(info)}); --model NAME or TRANSLATOR_MODEL still override it")

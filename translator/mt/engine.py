@@ -58,7 +58,7 @@ class PackageInfo:
     demo: bool
     metadata: dict[str, Any]
     family: str = "argos"
-    """argos, opus-mt, ct2, hf-marian, nllb or m2m100 (see translator/importer.py)."""
+    """argos, opus-mt, ct2, marian, hf-marian, nllb or m2m100 (see translator/mt/model_files.py)."""
     source_spm: str = "sentencepiece.model"
     target_spm: str = "sentencepiece.model"
     source_prefix: tuple[str, ...] = ()

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translator.engine import PackageInfo
 from translator.errors import ModelError
+from translator.mt.engine import PackageInfo
+from translator.mt.package_file import first_line
 
 ARABIC_CODES = {"ar", "ara", "arb", "arz", "apc", "afb", "acm", "acq", "aeb", "ajp", "apd", "arq", "ars", "ary",
                 "ayl", "abv", "acw", "acx", "ayh", "ayn", "ayp", "pga", "shu", "ssh"}
@@ -61,11 +62,6 @@ class ModelFiles:
 
 def refuse(label: str, reason: str) -> ModelError:
     return ModelError(f"{label}: refused, {reason}; nothing was installed")
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
 
 
 # --- kinds --------------------------------------------------------------------------------

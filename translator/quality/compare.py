@@ -1,7 +1,7 @@
 """Provides `translator models compare`: every installed (or named) model on the same segments, in one run.
 
-Each model is evaluated in a fresh child process (`python -m translator.compare`), so its peak
-resident memory (getrusage ru_maxrss) is its own and one model's failure cannot take the others
+Each model is evaluated in a fresh child process (`python -m translator.quality.compare`), so its
+peak resident memory (getrusage ru_maxrss) is its own and one model's failure cannot take the others
 down. The child translates with the same pipeline as `translator evaluate` (glossary enforced
 unless asked otherwise) and reports sacrebleu BLEU/chrF with signatures, glossary term accuracy,
 remnants (segments whose English is empty, the untranslated Arabic, or still holds Arabic
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from translator.config import Settings, load_settings
-from translator.engine import cpu_kernels
 from translator.errors import InputError, ModelError
+from translator.mt.engine import cpu_kernels
 
 #: QA checks that count as remnants: the model left Arabic (or nothing) where English should be.
 REMNANT_CHECKS = ("empty", "untranslated", "arabic-left")
@@ -77,8 +77,8 @@ def compare_models(settings: Settings, src: Path, ref: Path, *, names: list[str]
                    glossary_paths: list[Path] | None = None, no_glossary: bool = False,
                    enforce: bool = True, limit: int | None = None) -> Comparison:
     """Evaluate each model in its own process on `src`/`ref`; returns every row, failures included."""
-    from translator.evaluate import aligned, read_lines
-    from translator.models import installed_packages
+    from translator.mt.models import installed_packages
+    from translator.quality.evaluate import aligned, read_lines
 
     sources, references = read_lines(src), read_lines(ref)
     aligned([(Path(src), sources), (Path(ref), references)])
@@ -113,7 +113,7 @@ def compare_models(settings: Settings, src: Path, ref: Path, *, names: list[str]
 def _run_child(job: dict[str, Any]) -> tuple[ModelRun, dict[str, str]]:
     name = str(job["model"])
     try:
-        done = subprocess.run([sys.executable, "-m", "translator.compare"], input=json.dumps(job), text=True,
+        done = subprocess.run([sys.executable, "-m", "translator.quality.compare"], input=json.dumps(job), text=True,
                               capture_output=True, timeout=MODEL_TIMEOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"))
     except subprocess.TimeoutExpired:
         return ModelRun(name, error=f"stopped after {MODEL_TIMEOUT} s"), {}
@@ -130,10 +130,11 @@ def _run_child(job: dict[str, Any]) -> tuple[ModelRun, dict[str, str]]:
 
 def _child(job: dict[str, Any]) -> dict[str, Any]:
     """In the child: evaluate one model; returns the JSON line the parent reads."""
-    from translator.enforce import enforcer_from_settings
-    from translator.evaluate import evaluate
-    from translator.models import load_engine
-    from translator.qa import check_paragraph, load_glossary
+    from translator.glossary.enforce import enforcer_from_settings
+    from translator.glossary.layers import glossary_for_checks
+    from translator.mt.models import load_engine
+    from translator.quality.evaluate import evaluate
+    from translator.quality.qa import check_paragraph
 
     baseline = _rss_mib()
     given = job["settings"]
@@ -141,12 +142,12 @@ def _child(job: dict[str, Any]) -> dict[str, Any]:
     glossary_paths = [Path(p) for p in job["glossary"]]
     if glossary_paths:
         settings = settings.with_(glossary_paths=tuple(glossary_paths))
-    glossary = None if job["no_glossary"] else load_glossary(settings, glossary_paths or None)
+    glossary = None if job["no_glossary"] else glossary_for_checks(settings, glossary_paths or None)
     engine = load_engine(settings)
     enforcer = enforcer_from_settings(settings) if job["enforce"] and not job["no_glossary"] else None
     result = evaluate(Path(job["src"]), Path(job["ref"]), engine=engine, enforcer=enforcer, glossary=glossary,
                       limit=job["limit"])
-    from translator.evaluate import read_lines
+    from translator.quality.evaluate import read_lines
 
     sources = read_lines(Path(job["src"]))[: result.segments]
     remnants = sum(1 for source, hyp in zip(sources, result.hypotheses)

@@ -35,17 +35,10 @@ from typing import Any
 
 from translator import __version__
 from translator.config import Settings
-from translator.engine import ArgosEngine, PackageInfo, read_package_info
 from translator.errors import EngineError, ModelError
-from translator.model_files import (
-    ModelFiles,
-    check_languages,
-    check_tokenizers,
-    find_ct2,
-    find_hf,
-    find_opus_mt,
-    first_line,
-)
+from translator.mt.engine import ArgosEngine, PackageInfo, read_package_info
+from translator.mt.model_files import ModelFiles, check_languages, check_tokenizers, find_ct2, find_hf, find_opus_mt
+from translator.mt.package_file import first_line, move_into_place
 
 #: --quantize choices and what CTranslate2 is asked for (None keeps the weights as they are).
 QUANTIZATIONS: dict[str, str | None] = {"int8": "int8", "int8_float32": "int8_float32",
@@ -84,7 +77,7 @@ def import_model(settings: Settings, path: Path, *, name: str | None = None,
     Raises:
         ModelError: in one line, naming what is wrong; nothing was installed.
     """
-    from translator.models import install_package_file
+    from translator.mt.models import install_package_file
 
     started = time.perf_counter()
     path = Path(path)
@@ -113,7 +106,7 @@ def import_model(settings: Settings, path: Path, *, name: str | None = None,
         _smoke_test(info, settings, label)
         final = root_dir / name
         try:
-            _move_into_place(package, final, staging)
+            move_into_place(package, final, staging)
         except OSError as exc:
             raise ModelError(f"{label}: cannot be installed into {root_dir} ({first_line(exc)})") from None
     return ImportResult(read_package_info(final), time.perf_counter() - started, convert_seconds)
@@ -130,7 +123,7 @@ def default_name(path: Path) -> str:
 
 def _unpacked(path: Path, dest: Path, label: str) -> Path:
     """Extract a zip (member paths checked first) into `dest`; returns the folder holding the files."""
-    from translator.models import _member_problem
+    from translator.mt.package_file import _member_problem
 
     def refuse(reason: str) -> ModelError:
         return ModelError(f"{label}: refused, {reason}; nothing was installed")
@@ -269,15 +262,9 @@ def _smoke_test(info: PackageInfo, settings: Settings, label: str) -> None:
 
 
 def _models_root(settings: Settings) -> Path:
-    from translator.models import _writable_models_dir
+    from translator.mt.models import _writable_models_dir
 
     return _writable_models_dir(settings)
-
-
-def _move_into_place(new: Path, final: Path, staging: Path) -> None:
-    from translator.models import _move_into_place as move
-
-    move(new, final, staging)
 
 
 __all__ = ["CONVERT_EXTRA_HINT", "QUANTIZATIONS", "ImportResult", "check_languages", "default_name", "import_model"]
