@@ -1,11 +1,11 @@
-"""Provides `translator export ARTICLE_OR_DIR --format md|txt|bilingual|tmx|xliff`."""
+"""Provides `translator export ARTICLE_OR_DIR --format md|txt|bilingual|tmx|xliff|omegat`."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from translator.commands.common import output_folder, print_error
+from translator.commands.common import add_glossary_options, output_folder, print_error
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,16 +19,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                     "current English; tmx holds reviewed paragraphs (machine ones too, marked, with "
                     "--include-machine); xliff holds every paragraph with its review state, machine "
                     "English as needs-review-translation (import it back with `translator memory import "
-                    "FILE.xlf`).",
+                    "FILE.xlf`). omegat writes one ready OmegaT project at -o PROJECT: the articles, "
+                    "reviewed work as the project's memory, machine drafts as a reference TMX, the glossary "
+                    "(bring it back with `translator memory import PROJECT`).",
     )
     p.add_argument("target", type=Path, metavar="ARTICLE_OR_DIR", help="an article file or a folder of articles")
-    p.add_argument("--format", dest="fmt", required=True, choices=["md", "txt", "bilingual", "tmx", "xliff"])
+    p.add_argument("--format", dest="fmt", required=True, choices=["md", "txt", "bilingual", "tmx", "xliff", "omegat"])
     p.add_argument("-o", "--output", type=Path, metavar="DIR",
-                   help="folder for the exports (default: beside each article)")
+                   help="folder for the exports (default: beside each article); omegat: the project folder")
     p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="articles of a folder (default: *.txt)")
     p.add_argument("--reviewed-only", action="store_true", help="md/txt/bilingual: only reviewed paragraphs")
     p.add_argument("--include-machine", action="store_true",
                    help="tmx: also machine English nobody reviewed, marked <prop type=\"x-origin\">machine</prop>")
+    add_glossary_options(p)
     p.set_defaults(func=run)
 
 
@@ -48,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
         articles = [target]
     else:
         raise InputError(target, "file not found", "check the path")
+    if args.fmt == "omegat":
+        return _omegat(args, articles)
     failed = 0
     for path in articles:
         try:
@@ -59,3 +64,19 @@ def run(args: argparse.Namespace) -> int:
         kind = "units" if args.fmt in ("tmx", "xliff") else "paragraphs"
         print(f"wrote {done.path} ({done.units} {kind})")
     return 1 if failed else 0
+
+
+def _omegat(args: argparse.Namespace, articles: list[Path]) -> int:
+    """Write the OmegaT project for `articles`."""
+    from translator.commands.common import glossary_from_args, settings_from_args
+    from translator.errors import InputError
+    from translator.store.omegat import export_project
+
+    if args.output is None:
+        raise InputError(args.target, "--format omegat needs -o PROJECT", "give the folder of the OmegaT project")
+    glossary = glossary_from_args(args, settings_from_args(args), articles[0].parent)
+    done = export_project(articles, args.output, glossary)
+    print(f"wrote OmegaT project {done.project}: {done.articles} articles, {done.reviewed} reviewed units "
+          f"(omegat/project_save.tmx), {done.machine} machine drafts (tm/translator-machine.tmx, reference "
+          f"only), {done.terms} glossary lines")
+    return 0

@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "for an XLIFF import, else the current folder)")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     imp = actions.add_parser("import", help="add a TMX as reviewed translations, or apply a reviewed XLIFF")
-    imp.add_argument("file", type=Path, metavar="FILE.tmx|FILE.xlf")
+    imp.add_argument("file", type=Path, metavar="FILE.tmx|FILE.xlf|PROJECT",
+                     help="a TMX, an XLIFF, or an OmegaT project folder (its project_save.tmx and target files)")
     imp.add_argument("--accept-translated", action="store_true",
                      help='XLIFF: take state="translated" as confirmed (reviewed), as Trados means it; '
                           "by default it is an unaccepted edit, as in this tool's own exports")
@@ -54,8 +55,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _import(path: Path, folder: Path, memory: TranslationMemory, accept_translated: bool) -> int:
     from translator.errors import InputError
+    from translator.store.omegat import import_project, is_project
     from translator.store.xliff import import_xliff
 
+    if is_project(path):
+        got = import_project(path, memory)
+        print(f"imported from OmegaT project {path} into {memory.path}: {got.from_tmx} units of "
+              f"omegat/project_save.tmx, {got.from_targets} translated lines of target/ (as reviewed)")
+        return 0
     if not path.is_file():
         raise InputError(path, "file not found", "check the path")
     if path.suffix.lower() in (".xlf", ".xliff"):

@@ -34,6 +34,8 @@ class Via(str, Enum):
     """Imported from a TMX file (`file`, `imported`)."""
     XLIFF = "xliff"
     """Imported from an XLIFF file (`file`, `imported`)."""
+    OMEGAT = "omegat"
+    """Imported from an OmegaT project's translated file (`file`, `imported`)."""
     LEGACY = "legacy"
     """Stored before provenance was recorded (schema 1): origin unknown beyond reviewed/machine."""
 
@@ -91,8 +93,8 @@ class MemoryEntry:
     @property
     def label(self) -> str:
         """Short provenance for a list or a suggestion: reviewed, machine, TMX, TMX machine, XLIFF."""
-        if self.via in (Via.TMX, Via.XLIFF):
-            name = self.via.value.upper()
+        if self.via in (Via.TMX, Via.XLIFF, Via.OMEGAT):
+            name = "OmegaT" if self.via is Via.OMEGAT else self.via.value.upper()
             return f"{name} machine" if self.origin is Origin.MACHINE else name
         return self.origin.value
 
