@@ -12,11 +12,11 @@ from translate.storage import tmx as tt_tmx
 
 from tests.conftest import SEEDS, FakeEngine
 from translator import cli
-from translator.text.document import read_article
 from translator.store.memory import TranslationMemory
 from translator.store.memory_entry import Origin, Via
 from translator.store.review import load_review, save_review
 from translator.store.tmx import read_tmx, source_segment
+from translator.text.document import read_article
 
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 needs_omegat = pytest.mark.skipif(not OMEGAT_JAR.is_file() or not shutil.which("java"),
@@ -37,7 +37,7 @@ def run_omegat(project: Path, *args: str) -> None:
 def articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
     """Seed articles (one paragraph given a bidi mark, an NBSP and a double space), batch-translated
     with the fake engine, two paragraphs then reviewed in the desk."""
-    from translator import models
+    from translator.mt import models
 
     monkeypatch.setattr(models, "load_engine", lambda settings: FakeEngine())
     folder = tmp_path / "articles"

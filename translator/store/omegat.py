@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from translator.text.document import Article, read_article
 from translator.errors import InputError
 from translator.fileio import atomic_write_text, read_user_text
 from translator.glossary.layers import Glossary
@@ -32,6 +31,7 @@ from translator.store.memory_entry import MemoryEntry, Origin, Via, now_iso
 from translator.store.memory_io import import_tmx, remembered, tmx_unit, with_memory
 from translator.store.review import Status, load_review
 from translator.store.tmx import TmxUnit, has_arabic, source_segment, write_tmx
+from translator.text.document import Article, read_article
 
 PROJECT_FILE = "omegat.project"
 PROJECT_SAVE = "omegat/project_save.tmx"
