@@ -12,7 +12,7 @@ import pytest
 
 from tests.index_server import IndexServer, closed_port_url
 from translator.cli import main
-from translator.config import Settings, load_settings
+from translator.config import DEMO_MODEL_PATH, Settings, load_settings
 from translator.errors import ModelError, NoModelError
 from translator.mt import models, package_file
 from translator.mt.models import INSTALL_FROM_FILE_HINT, IndexUnavailableError
@@ -28,22 +28,33 @@ GOOD_META = {
 }
 
 
+def _demo_members() -> dict[str, bytes]:
+    """The demo model's files: the model a package under test carries (it must load to install)."""
+    with zipfile.ZipFile(DEMO_MODEL_PATH) as zf:
+        return {info.filename.split("/", 1)[1]: zf.read(info) for info in zf.infolist()
+                if not info.is_dir() and info.filename.split("/", 1)[1] not in ("metadata.json", "README")}
+
+
+DEMO_MEMBERS = _demo_members()
+
+
 def package_bytes(
     top: str = "translate-ar_en-1_0",
     metadata: dict | str | None = None,
     drop: tuple[str, ...] = (),
     extra: dict[str, bytes] | None = None,
-    model_bin: bytes = b"ct2-model-bytes",
+    model_bin: bytes | None = None,
+    readme: str = "test package",
 ) -> bytes:
-    """A structurally valid Argos package (fake model bytes), with parts removed or added."""
+    """A valid Argos package (the demo model's files, this metadata), with parts removed or added."""
     meta = GOOD_META if metadata is None else metadata
     members = {
+        **DEMO_MEMBERS,
         "metadata.json": meta if isinstance(meta, str) else json.dumps(meta),
-        "model/model.bin": model_bin,
-        "model/config.json": "{}",
-        "sentencepiece.model": b"sp-model-bytes",
-        "README.md": "test package",
+        "README.md": readme,
     }
+    if model_bin is not None:
+        members["model/model.bin"] = model_bin
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         for name, data in members.items():
@@ -80,7 +91,7 @@ def test_install_valid_file(settings: Settings, tmp_path: Path) -> None:
     info = models.install_package_file(settings, write_package(tmp_path / "p.argosmodel"))
     assert info.name == "translate-ar_en-1_0"
     assert (info.from_code, info.to_code, info.version, info.demo) == ("ar", "en", "1.0", False)
-    assert (info.path / "model" / "model.bin").read_bytes() == b"ct2-model-bytes"
+    assert (info.path / "model" / "model.bin").read_bytes() == DEMO_MEMBERS["model/model.bin"]
     assert leftovers(settings) == ["translate-ar_en-1_0"]
     assert models.find_model(settings).path == info.path
 
@@ -89,10 +100,10 @@ def test_reinstall_same_name_replaces(settings: Settings, tmp_path: Path) -> Non
     models.install_package_file(settings, write_package(tmp_path / "a.argosmodel"))
     newer = dict(GOOD_META, package_version="1.1")
     info = models.install_package_file(
-        settings, write_package(tmp_path / "b.argosmodel", metadata=newer, model_bin=b"new-weights")
+        settings, write_package(tmp_path / "b.argosmodel", metadata=newer, readme="new package")
     )
     assert info.version == "1.1"
-    assert (info.path / "model" / "model.bin").read_bytes() == b"new-weights"
+    assert (info.path / "README.md").read_text(encoding="utf-8") == "new package"
     assert leftovers(settings) == ["translate-ar_en-1_0"]
 
 
@@ -100,8 +111,8 @@ def test_reinstall_without_rename_exchange(settings: Settings, tmp_path: Path, m
     """The fallback path (no renameat2) also replaces and leaves nothing behind."""
     monkeypatch.setattr(package_file, "_exchange", lambda a, b: False)
     models.install_package_file(settings, write_package(tmp_path / "a.argosmodel"))
-    info = models.install_package_file(settings, write_package(tmp_path / "b.argosmodel", model_bin=b"v2"))
-    assert (info.path / "model" / "model.bin").read_bytes() == b"v2"
+    info = models.install_package_file(settings, write_package(tmp_path / "b.argosmodel", readme="v2"))
+    assert (info.path / "README.md").read_text(encoding="utf-8") == "v2"
     assert leftovers(settings) == ["translate-ar_en-1_0"]
 
 
@@ -123,8 +134,7 @@ BAD_PACKAGES = {
     "top-level file": (lambda: package_bytes(extra={"stray.txt": b"x"}), "outside the package folder"),
     "corrupt zip": (lambda: b"PK\x03\x04 this is not really a zip" * 10, "not a readable zip archive"),
     "truncated zip": (lambda: package_bytes()[:-40], "not a readable zip archive"),
-    "empty zip": (lambda: package_bytes(drop=("metadata.json", "model/model.bin", "model/config.json",
-                                              "sentencepiece.model", "README.md")), "archive is empty"),
+    "empty zip": (lambda: package_bytes(drop=("metadata.json", *DEMO_MEMBERS, "README.md")), "archive is empty"),
 }
 
 

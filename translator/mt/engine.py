@@ -17,8 +17,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from translator.config import Settings
-from translator.errors import EngineError
+from translator.errors import EngineError, InputError
+from translator.fileio import read_user_bytes
 from translator.text.segment import split_long
+
+#: metadata.json is a few hundred bytes; one beyond this is refused (a whitespace bomb).
+MAX_METADATA_BYTES = 1024 * 1024
 
 
 class Engine(Protocol):
@@ -74,9 +78,9 @@ class PackageInfo:
 def read_package_info(path: Path) -> PackageInfo:
     """Read `metadata.json` of an installed (unzipped) package folder."""
     meta_path = Path(path) / "metadata.json"
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    try:  # bounded: a whitespace bomb is refused at once, not parsed for 30 s in 4 GB
+        meta = json.loads(read_user_bytes(meta_path, MAX_METADATA_BYTES).decode("utf-8"))
+    except (InputError, ValueError) as exc:
         raise EngineError(f"{meta_path}: cannot read package metadata ({exc}); reinstall the model") from None
     if not isinstance(meta, dict):
         raise EngineError(f"{meta_path}: package metadata is not a JSON object; reinstall the model")

@@ -32,6 +32,7 @@ from typing import Any
 from translator.config import DEMO_MODEL_PATH, Settings
 from translator.errors import EngineError, ModelError, NoModelError
 from translator.mt.engine import ArgosEngine, PackageInfo, read_package_info
+from translator.mt.model_check import check_model, installed_problem, record_check, recorded_problem
 from translator.mt.package_file import (
     first_line,
     is_plain_name,
@@ -73,7 +74,9 @@ class EnsureResult:
 
 
 def installed_packages(settings: Settings) -> list[PackageInfo]:
-    """Installed packages: real models first, newest version first, then by name."""
+    """Installed packages, best first: real models before the demo, newest version first, then
+    by name; a package whose last load check failed ranks after every other.
+    """
     root = settings.models_dir
     found = []
     for path in _package_dirs(root):
@@ -81,17 +84,24 @@ def installed_packages(settings: Settings) -> list[PackageInfo]:
             found.append(read_package_info(path))
         except EngineError:
             continue  # unreadable metadata: shown by broken_packages(), never used
-    return sorted(found, key=lambda info: (info.demo, _negated(_version_key(info.version)), info.name))
+    failed = {info.path: bool(recorded_problem(info.path)) for info in found}
+    return sorted(found, key=lambda info: (failed[info.path], info.demo, _negated(_version_key(info.version)),
+                                           info.name))
 
 
 def broken_packages(settings: Settings) -> list[tuple[str, str]]:
-    """(name, reason) of installed package folders whose metadata cannot be read."""
+    """(name, reason) of installed package folders whose metadata cannot be read or whose model
+    failed its load check."""
     broken = []
     for path in _package_dirs(settings.models_dir):
         try:
             read_package_info(path)
         except EngineError as exc:
             broken.append((path.name, str(exc)))
+            continue
+        problem = recorded_problem(path)
+        if problem:
+            broken.append((path.name, f"the model does not load ({problem})"))
     return broken
 
 
@@ -105,9 +115,17 @@ def find_model(settings: Settings) -> PackageInfo:
     """The ar->en model to use, or ModelError.
 
     The model named by `settings.model` (--model, TRANSLATOR_MODEL), else the default chosen with
-    `translator models use`, else the best Argos package (a real one before the demo). Imported
-    models are used only when chosen, or when nothing else is installed: importing a model never
-    changes what the desk uses behind the translator's back.
+    `translator models use`, else the best Argos package that loads (a real one before the demo).
+    Imported models are used only when chosen, or when nothing else is installed: importing a
+    model never changes what the desk uses behind the translator's back.
+
+    A package never checked (copied in by hand, installed by an older version, or changed since)
+    is loaded once in a limited child process first (see model_check) and the result recorded:
+    a broken package never outranks a working one, and a chosen one that cannot load is an error.
+
+    Raises:
+        NoModelError: none installed.
+        ModelError: the chosen model is missing or cannot load, or no installed ar->en model loads.
     """
     packages = [p for p in installed_packages(settings) if (p.from_code, p.to_code) == ("ar", "en")]
     chosen = settings.model or default_model(settings)
@@ -117,10 +135,19 @@ def find_model(settings: Settings) -> PackageInfo:
             how = "--model/TRANSLATOR_MODEL" if settings.model else "the default set with `translator models use`"
             raise ModelError(f"no installed ar->en model named {chosen!r} ({how}); "
                              "see: translator models list, or: translator models use NAME")
-        return found
-    argos_first = sorted(packages, key=lambda p: p.family != "argos")
-    if argos_first:
-        return argos_first[0]
+        candidates = [found]
+    else:
+        candidates = sorted(packages, key=lambda p: p.family != "argos")
+    problems = []
+    for info in candidates:
+        problem = installed_problem(info.path)
+        if not problem:
+            return info
+        problems.append((info, problem))
+    if problems:
+        info, problem = problems[0]
+        raise ModelError(f"installed model {info.name} in {info.path} cannot translate ({problem}); "
+                         f"remove it (translator models remove {info.name}) or reinstall it")
     raise NoModelError(settings.models_dir)
 
 
@@ -217,6 +244,8 @@ def install_package_file(
             if demo and not check.metadata.get("demo"):
                 meta = dict(check.metadata, demo=True)
                 (new / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+            check_model(new, label)  # loads and translates in a limited child, before anything is replaced
+            record_check(new, "")
             move_into_place(new, final, staging)
         except OSError as exc:
             raise ModelError(f"{label}: cannot be installed into {root} ({first_line(exc)})") from None
@@ -311,7 +340,7 @@ def install_from_index(settings: Settings, progress: ProgressCallback | None = N
 def ensure_model(settings: Settings, progress: ProgressCallback | None = None) -> EnsureResult:
     """Make sure an ar->en model is installed: keep one, else the index's, else the bundled demo."""
     try:
-        return EnsureResult(find_model(settings), "present")
+        return EnsureResult(find_model(settings), "present")  # a model that cannot load fails here
     except NoModelError:
         pass
     try:

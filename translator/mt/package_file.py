@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from translator.errors import ModelError
+from translator.mt.engine import MAX_METADATA_BYTES
 
 #: Refuse packages that unpack to more than this (a zip bomb, or not a translation model).
 MAX_UNPACKED_BYTES = 8 * 1024**3
@@ -82,8 +83,12 @@ def validate_package(path: Path, label: str | None = None) -> PackageCheck:
             files = {info.filename for info in infos if not info.is_dir()}
             if f"{name}/metadata.json" not in files:
                 raise refuse("metadata.json is missing")
+            with zf.open(f"{name}/metadata.json") as member:  # bounded: the declared size may lie
+                raw = member.read(MAX_METADATA_BYTES + 1)
+            if len(raw) > MAX_METADATA_BYTES:
+                raise refuse(f"metadata.json is over {MAX_METADATA_BYTES} bytes")
             try:
-                metadata = json.loads(zf.read(f"{name}/metadata.json").decode("utf-8-sig"))
+                metadata = json.loads(raw.decode("utf-8-sig"))
             except (ValueError, UnicodeDecodeError) as exc:
                 raise refuse(f"metadata.json is not valid JSON ({first_line(exc)})") from None
     except zipfile.BadZipFile as exc:
