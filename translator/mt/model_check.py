@@ -176,7 +176,8 @@ def _child(package: Path) -> int:
     from translator.mt.engine import ArgosEngine
 
     try:
-        engine = ArgosEngine(package, Settings(device="cpu", inter_threads=1, intra_threads=1, beam_size=1))
+        engine = ArgosEngine(package, Settings(device="cpu", inter_threads=1, intra_threads=1, beam_size=1,
+                                             max_decoding_length=16))
         english = engine.translate([CHECK_SENTENCE])
     except TranslatorError as exc:
         print(str(exc).replace(str(package), "the package"), file=sys.stderr)
