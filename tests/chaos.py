@@ -94,7 +94,9 @@ class ChaosEngine:
     def _next(self, seq: Sequence[str], default: str, counter: str) -> str:
         n = getattr(self, counter, 0)
         setattr(self, counter, n + 1)
-        return seq[n % len(seq)] if seq else default
+        return seq[(n + self._shift) % len(seq)] if seq else default
+
+    _shift = 0
 
     def _one(self, sentence: str) -> str:
         rng = random.Random(f"{self.seed}:{sentence}")
@@ -164,17 +166,17 @@ class ChaosEngine:
                 return span + rng.choice(("ledged", "ed", "s", "ian"))  # JZledged
             return rng.choice("AEP") + rng.choice("gai") + span[1:] + rng.choice("QXZJV")  # AgXZ
         if how == "split":
-            if len(span) <= 4:
+            if _is_placeholder(span):
                 return " ".join(span)                          # Q X
             i = rng.choice(letters[1:-1] or letters)
             return span[:i] + " " + span[i:]
         if how == "vowel":
-            if len(span) <= 4:
+            if _is_placeholder(span):
                 return rng.choice("LPQ") + rng.choice("aeiou") + span[1:]  # LaX, PaX
             i = rng.choice(letters[1:] or letters)
             return span[:i] + rng.choice("aeiou") + span[i:]
         if how == "arabic":
-            if span.isupper() and len(span) <= 4:
+            if _is_placeholder(span):
                 return " ".join(_ARABIC_LETTER_NAMES.get(c, "") or _TO_ARABIC.get(c.lower(), "") for c in span)
             return "".join(_TO_ARABIC.get(c.lower(), c if not c.isalpha() else "") for c in span)
         if how == "translate":
@@ -183,3 +185,33 @@ class ChaosEngine:
         if how == "duplicate":
             return f"{span} {span}"
         raise ValueError(f"unknown mutation {how!r}")
+
+
+@dataclass
+class RankingChaosEngine(ChaosEngine):
+    """The chaos engine with n-best output (hypothesis k mangles with the mutations shifted by k)
+    and a decoding cost (2 × words + 10 per sentence), like translator.engine.ArgosEngine."""
+
+    hypotheses: int = 4
+    label: str = "chaos-nbest→en 0"
+    costs: list[int] = field(default_factory=list)
+    """The cost of each call, in order."""
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        return [h[0] for h in self.translate_nbest(sentences, 1)]
+
+    def translate_nbest(self, sentences: Sequence[str], n: int | None = None) -> list[list[str]]:
+        self.costs.append(self.cost(sentences))
+        self.inputs.extend(sentences)
+        out: list[list[str]] = [[] for _ in sentences]
+        start = (getattr(self, "_span_n", 0), getattr(self, "_sentence_n", 0))
+        for k in range(self.hypotheses if n is None else n):
+            self._shift = k
+            self._span_n, self._sentence_n = start  # every hypothesis mangles the same spans
+            for i, s in enumerate(sentences):
+                out[i].append(self._one(s) if s.strip() else "")
+        self._shift = 0
+        return out
+
+    def cost(self, sentences: Sequence[str]) -> int:
+        return sum(2 * len(s.split()) + 10 for s in sentences if s.strip())

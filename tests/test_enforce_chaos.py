@@ -23,7 +23,7 @@ from translator.glossary.layers import Glossary, GlossaryEntry, load_glossary
 from translator.mt.pipeline import translate_paragraphs
 from translator.quality.qa import check_paragraph
 
-from .chaos import SENTENCE_MUTATIONS, SPAN_MUTATIONS, ChaosEngine, placeholder_letters
+from .chaos import SENTENCE_MUTATIONS, SPAN_MUTATIONS, ChaosEngine, RankingChaosEngine, placeholder_letters
 
 SHIPPED = load_glossary([SHIPPED_GLOSSARY_DIR])
 ENTRIES = SHIPPED.active_entries
@@ -74,12 +74,13 @@ def paragraphs(draw: st.DrawFn, entries: list[GlossaryEntry]) -> str:
 
 
 def chaos_engines() -> st.SearchStrategy[ChaosEngine]:
-    return st.builds(
-        ChaosEngine,
+    """Chaos engines, with one hypothesis per sentence or with n-best output."""
+    return st.sampled_from([ChaosEngine, RankingChaosEngine]).flatmap(lambda kind: st.builds(
+        kind,
         mutations=st.lists(st.sampled_from(SPAN_MUTATIONS), min_size=1, max_size=6),
         sentence=st.lists(st.sampled_from(SENTENCE_MUTATIONS), min_size=1, max_size=3),
         seed=st.integers(0, 10_000),
-    )
+    ))
 
 
 ENFORCERS = {
@@ -142,7 +143,7 @@ def test_batch_report_counts_every_lost_term(tmp_path_factory: pytest.TempPathFa
     [file] = report.files
     assert file.status == "ok"
     # The same translation through the pipeline (a fresh engine with the same mutations).
-    again = ChaosEngine(engine.mutations, engine.sentence, engine.seed)
+    again = type(engine)(engine.mutations, engine.sentence, engine.seed)
     results = translate_paragraphs(sources, again, ENFORCERS["placeholder"])
     terms = [t for r in results for t in r.terms]
     assert file.terms_found == len(terms)

@@ -75,7 +75,8 @@ def build_manifest(options: BatchOptions, engine: Engine, enforcer: Any, setting
     knobs = {}
     if settings is not None:
         knobs = {k: getattr(settings, k) for k in
-                 ("device", "inter_threads", "intra_threads", "beam_size", "max_batch_tokens") if hasattr(settings, k)}
+                 ("device", "inter_threads", "intra_threads", "beam_size", "max_batch_tokens", "max_decoding_length",
+                  "decoding_ratio", "decoding_extra", "no_repeat_ngram_size", "hypotheses") if hasattr(settings, k)}
     return {
         "tool": f"translator {__version__}",
         "model": engine.label,

@@ -46,8 +46,21 @@ class Settings:
     """Token budget per CTranslate2 batch (batch_type='tokens')."""
 
     max_decoding_length: int = 256
-    """Most target tokens per sentence (CTranslate2's default); benchmarks of random-weight models,
-    which never emit EOS, set a lower cap (TRANSLATOR_MAX_DECODING_LENGTH)."""
+    """Absolute cap on output pieces per sentence (CTranslate2's default; TRANSLATOR_MAX_DECODING_LENGTH).
+    Benchmarks of random-weight models, which never emit EOS, set a lower cap."""
+
+    decoding_ratio: float = 2.0
+    """Relative cap: a sentence of n source pieces decodes at most ratio × n + decoding_extra
+    pieces (n rounded up to a multiple of 8), so a model that loops stops early."""
+
+    decoding_extra: int = 10
+    """See decoding_ratio."""
+
+    no_repeat_ngram_size: int = 4
+    """Repetition guard: no output n-gram of this many pieces twice in a sentence (0: off)."""
+
+    hypotheses: int = 4
+    """Hypotheses per sentence (at most beam_size) the glossary enforcer chooses from."""
 
     model: str = ""
     """Installed model to use by name (--model, TRANSLATOR_MODEL); "" = the default chosen with

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from translator.config import Settings
 from translator.errors import EngineError, InputError
@@ -40,6 +40,19 @@ class Engine(Protocol):
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Translate sentences; output i is the translation of input i."""
+        ...
+
+
+@runtime_checkable
+class RankingEngine(Engine, Protocol):
+    """An engine that gives several hypotheses per sentence and knows its decoding cost."""
+
+    def translate_nbest(self, sentences: Sequence[str], n: int | None = None) -> list[list[str]]:
+        """Up to `n` (default: the configured number) translations per sentence, best first."""
+        ...
+
+    def cost(self, sentences: Sequence[str]) -> int:
+        """The most output pieces translating `sentences` can take."""
         ...
 
 
@@ -181,6 +194,8 @@ class ArgosEngine:
         self._load_lock = threading.Lock()
         self.calls = 0
         """Number of sentences sent to the model (tests and benchmarks read it)."""
+        self.decoded = 0
+        """Output pieces of the best hypotheses so far (benchmarks read it)."""
 
     @property
     def label(self) -> str:
@@ -247,52 +262,93 @@ class ArgosEngine:
         translated in clause-sized chunks whose English is joined with spaces. Blank inputs give "". Beam search is
         deterministic: the same input and model give the same output.
         """
+        return [hyps[0] for hyps in self.translate_nbest(sentences, 1)]
+
+    def translate_nbest(self, sentences: Sequence[str], n: int | None = None) -> list[list[str]]:
+        """Up to `n` translations of each sentence, best first, from one beam search (as `translate`).
+
+        The beam already holds `beam_size` hypotheses, so asking for several costs almost
+        nothing; a glossary enforcer can keep the one that kept its terms. Blank inputs give [""].
+        """
+        n = max(1, min(self.settings.hypotheses if n is None else n, self.settings.beam_size))
         unique = list(dict.fromkeys(s for s in sentences if s.strip()))
         if not unique:
-            return ["" for _ in sentences]
+            return [[""] for _ in sentences]
         self.load()
         chunks = {s: split_long(s, self.max_sentence_tokens, self._length) for s in unique}
         pieces = list(dict.fromkeys(c for s in unique for c in chunks[s]))
         tokens = [self.encode(p) for p in pieces]
         try:
             with self._lock:
-                hypotheses = self._translate_tokens(tokens)
+                hypotheses = self._translate_tokens(tokens, n)
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"{self.info.path}: translation failed ({_first_line(exc)})") from None
         self.calls += len(tokens)
-        done = {piece: self._detokenize(hyp) for piece, hyp in zip(pieces, hypotheses)}
-        out = {s: " ".join(done[c] for c in chunks[s] if done[c]) for s in unique}
-        return [out.get(s, "") for s in sentences]
+        self.decoded += sum(len(hyps[0]) for hyps in hypotheses)
+        done = {piece: [self._detokenize(h) for h in hyps] for piece, hyps in zip(pieces, hypotheses)}
+        out: dict[str, list[str]] = {}
+        for s in unique:
+            parts = [done[c] for c in chunks[s]]
+            # hypothesis k of a chunked sentence: hypothesis k of each chunk (or its last one)
+            count = max(len(p) for p in parts)
+            out[s] = [" ".join(h for p in parts if (h := p[min(k, len(p) - 1)])) for k in range(count)]
+        return [out.get(s, [""]) for s in sentences]
+
+    def decoding_cap(self, source_pieces: int) -> int:
+        """Most output pieces for a sentence of `source_pieces` pieces (see Settings.decoding_ratio).
+
+        Depends on the sentence alone (not on what else is in the batch), rounded so that few
+        distinct caps occur.
+        """
+        s = self.settings
+        rounded = -(-max(1, source_pieces) // 8) * 8
+        return max(1, min(s.max_decoding_length, int(s.decoding_ratio * rounded) + s.decoding_extra))
+
+    def cost(self, sentences: Sequence[str]) -> int:
+        """The decoding caps of `sentences` added up: the most pieces translating them can take."""
+        self.load()
+        return sum(self.decoding_cap(self._length(c)) for s in sentences if s.strip()
+                   for c in split_long(s, self.max_sentence_tokens, self._length))
 
     def _length(self, text: str) -> int:
         return len(self._sp.encode(text))
 
-    def _translate_tokens(self, tokens: list[list[str]]) -> list[list[str]]:
-        """Best hypothesis (pieces) for each tokenised sentence, in one batched call.
+    def _translate_tokens(self, tokens: list[list[str]], n: int = 1) -> list[list[list[str]]]:
+        """The `n` best hypotheses (pieces) for each tokenised sentence, batched.
 
         Sentences are sorted by length so each token-budgeted sub-batch holds sentences of
         similar size (little padding); CTranslate2 spreads the sub-batches over its
         `inter_threads` translators. Grouping by exact length (no padding at all) was measured
         2-3x slower on the seed articles with a transformer-base int8 model, whose outputs
-        were identical to one-by-one translation anyway (docs/models.md).
+        were identical to one-by-one translation anyway (docs/models.md). Sentences with the
+        same decoding cap go in one asynchronous call; the calls run side by side.
         """
         order = sorted(range(len(tokens)), key=lambda i: (len(tokens[i]), i))
-        batch = [tokens[i] for i in order]
         target_prefix = self.info.target_prefix.split()
-        prefix = [target_prefix] * len(batch) if target_prefix else None
-        results = self._translator.translate_batch(
-            batch,
-            target_prefix=prefix,
-            max_decoding_length=self.settings.max_decoding_length,
-            max_batch_size=self.settings.max_batch_tokens,
-            batch_type="tokens",
-            beam_size=self.settings.beam_size,
-            length_penalty=0.2,
-            replace_unknowns=True,
-        )
-        best: list[list[str]] = [[] for _ in tokens]
-        for rank, result in enumerate(results):
-            best[order[rank]] = result.hypotheses[0]
+        groups: dict[int, list[int]] = {}
+        for i in order:
+            groups.setdefault(self.decoding_cap(len(tokens[i])), []).append(i)
+        pending = []
+        for cap, members in groups.items():
+            batch = [tokens[i] for i in members]
+            prefix = [target_prefix] * len(batch) if target_prefix else None
+            pending.append((members, self._translator.translate_batch(
+                batch,
+                target_prefix=prefix,
+                max_batch_size=self.settings.max_batch_tokens,
+                batch_type="tokens",
+                beam_size=self.settings.beam_size,
+                num_hypotheses=n,
+                length_penalty=0.2,
+                replace_unknowns=True,
+                max_decoding_length=cap + len(target_prefix),
+                no_repeat_ngram_size=self.settings.no_repeat_ngram_size,
+                asynchronous=True,
+            )))
+        best: list[list[list[str]]] = [[] for _ in tokens]
+        for members, results in pending:
+            for i, result in zip(members, results):
+                best[i] = list(result.result().hypotheses) or [[]]
         return best
 
     def _detokenize(self, pieces: list[str]) -> str:

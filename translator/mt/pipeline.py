@@ -11,9 +11,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from translator.mt.engine import Engine
+from translator.mt.engine import Engine, RankingEngine
 from translator.text.arabic import strip_controls
 from translator.text.segment import split_clauses, split_sentences
+
+#: Share of the first pass's decoding cost that clause-by-clause retries may add.
+RETRY_BUDGET = 0.25
+#: Retries may always spend this many pieces (a paragraph in the desk gets its retry).
+RETRY_FLOOR = 128
 
 
 class Enforcer(Protocol):
@@ -56,6 +61,7 @@ def translate_paragraphs(
     enforcer: Enforcer | None = None,
     memory: Memory | None = None,
     on_done: Callable[[int, ParagraphTranslation], None] | None = None,
+    retry_budget: float = RETRY_BUDGET,
 ) -> list[ParagraphTranslation]:
     """Translate paragraphs, sending all their sentences to the engine in one call.
 
@@ -65,6 +71,8 @@ def translate_paragraphs(
         enforcer: glossary enforcement, or None for raw machine output.
         memory: translation memory consulted first and fed with new machine output.
         on_done: called with (index, result) as each paragraph is finished.
+        retry_budget: clause-by-clause retries of sentences that lost a term may add this share
+            of the first pass's decoding cost (at least RETRY_FLOOR pieces; 0: no retry).
 
     Returns:
         One ParagraphTranslation per input paragraph, in order.
@@ -86,10 +94,13 @@ def translate_paragraphs(
             plans.append((sentence, plan))
             model_inputs.append(text)
         pending.append((i, plans))
-    outputs = iter(engine.translate(model_inputs) if model_inputs else [])
-    finished = [[_finish(enforcer, plan, next(outputs)) for _, plan in plans] for _, plans in pending]
-    if enforcer is not None:
-        _retry_missing_terms(engine, enforcer, pending, finished)
+    if enforcer is None:
+        outputs = iter(engine.translate(model_inputs) if model_inputs else [])
+        finished: list[list[tuple[str, list[Any]]]] = [[(next(outputs), []) for _ in plans] for _, plans in pending]
+    else:
+        choices = iter(_hypotheses(engine, model_inputs))
+        finished = [[_choose(enforcer, plan, next(choices)) for _, plan in plans] for _, plans in pending]
+        _retry_missing_terms(engine, enforcer, pending, finished, model_inputs, retry_budget)
     for (i, _plans), sentences in zip(pending, finished):
         english, terms = _join(sentences)
         result = ParagraphTranslation(paragraphs[i], english, terms)
@@ -101,8 +112,32 @@ def translate_paragraphs(
     return [r for r in results if r is not None]
 
 
-def _finish(enforcer: Enforcer | None, plan: Any, output: str) -> tuple[str, list[Any]]:
-    return enforcer.finish(plan, output) if enforcer is not None else (output, [])
+def _hypotheses(engine: Engine, inputs: list[str]) -> list[list[str]]:
+    """Each input's hypotheses, best first (one when the engine gives no n-best)."""
+    if not inputs:
+        return []
+    if isinstance(engine, RankingEngine):
+        return engine.translate_nbest(inputs)
+    return [[output] for output in engine.translate(inputs)]
+
+
+def _choose(enforcer: Enforcer, plan: Any, hypotheses: list[str]) -> tuple[str, list[Any]]:
+    """The finished hypothesis that keeps the most glossary terms; the model's order breaks ties."""
+    best = enforcer.finish(plan, hypotheses[0])
+    for other in hypotheses[1:]:
+        if not _missing(best[1]):
+            break
+        candidate = enforcer.finish(plan, other)
+        if _missing(candidate[1]) < _missing(best[1]):
+            best = candidate
+    return best
+
+
+def _cost(engine: Engine, inputs: list[str]) -> int:
+    """Decoding cost of `inputs`: the engine's caps, or about 2 pieces per 4 characters + 10 each."""
+    if isinstance(engine, RankingEngine):
+        return engine.cost(inputs)
+    return sum(len(text) // 2 + 10 for text in inputs if text.strip())
 
 
 def _join(parts: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
@@ -119,32 +154,45 @@ def _retry_missing_terms(
     enforcer: Enforcer,
     pending: list[tuple[int, list[tuple[str, Any]]]],
     finished: list[list[tuple[str, list[Any]]]],
+    first_inputs: list[str],
+    budget_share: float,
 ) -> None:
     """Re-translate, clause by clause, the sentences whose output lost a glossary term.
 
     Models drop names (and placeholders) mostly in long sentences; shorter inputs keep them.
     All retries go to the engine in one call, and a retry is kept only when it loses fewer
-    terms, so a sentence never gets worse.
+    terms, so a sentence never gets worse. The retries' decoding cost stays within
+    `budget_share` of the first pass (at least RETRY_FLOOR pieces): the sentences with the most
+    lost terms per piece go first.
     """
-    retries: list[tuple[int, int, list[Any]]] = []  # pending index, sentence index, clause plans
-    inputs: list[str] = []
+    candidates: list[tuple[float, int, int, list[Any], list[str], int]] = []
     for p, (_, plans) in enumerate(pending):
         for s, (sentence, _plan) in enumerate(plans):
-            if not _missing(finished[p][s][1]):
+            lost = _missing(finished[p][s][1])
+            if not lost:
                 continue
             clauses = split_clauses(sentence)
             if len(clauses) < 2:
                 continue
-            clause_plans = []
-            for clause in clauses:
-                text, clause_plan = enforcer.prepare(clause)
-                clause_plans.append(clause_plan)
-                inputs.append(text)
-            retries.append((p, s, clause_plans))
+            prepared = [enforcer.prepare(clause) for clause in clauses]
+            texts = [text for text, _ in prepared]
+            cost = _cost(engine, texts)
+            candidates.append((-lost / max(1, cost), p, s, [plan for _, plan in prepared], texts, cost))
+    if not candidates or budget_share <= 0:
+        return
+    budget = max(budget_share * _cost(engine, first_inputs), RETRY_FLOOR)
+    retries: list[tuple[int, int, list[Any]]] = []
+    inputs: list[str] = []
+    for _, p, s, clause_plans, texts, cost in sorted(candidates, key=lambda c: c[:3]):
+        if cost > budget:
+            continue
+        budget -= cost
+        retries.append((p, s, clause_plans))
+        inputs += texts
     if not retries:
         return
-    outputs = iter(engine.translate(inputs))
+    outputs = iter(_hypotheses(engine, inputs))
     for p, s, clause_plans in retries:
-        retried = _join([enforcer.finish(plan, next(outputs)) for plan in clause_plans])
+        retried = _join([_choose(enforcer, plan, next(outputs)) for plan in clause_plans])
         if _missing(retried[1]) < _missing(finished[p][s][1]):
             finished[p][s] = retried
