@@ -12,13 +12,17 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
 
 from translator.errors import TranslatorError
 from translator.store.lock import ArticleLock
 from translator.session import DeskOptions, DeskSession, open_article
+from translator.tui.burst import BurstDriver
 from translator.tui.desk_services import DeskServices
 from translator.tui.screens.article_list import ArticleListScreen
+from translator.tui.screens.help import bindings_table
 from translator.tui.screens.review import ReviewScreen
 
 
@@ -51,6 +55,11 @@ class TranslatorApp(App[None]):
         self._quit_anyway = False
         self._watchdog: threading.Timer | None = None
         self._previous_sighup: Any = None
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, except on Linux terminals: BurstDriver (an unbracketed paste is text)."""
+        driver = super().get_driver_class()
+        return BurstDriver if driver is LinuxDriver else driver
 
     def on_mount(self) -> None:
         session, lock = self._first
@@ -169,14 +178,7 @@ class TranslatorApp(App[None]):
 
     def active_bindings_table(self, screen: Screen[object]) -> list[tuple[str, str]]:
         """(keys, description) of every binding of `screen` and of the app, for the help screen."""
-        rows: list[tuple[str, str]] = []
-        for owner in (screen, self):
-            for b in owner.BINDINGS:
-                if isinstance(b, Binding) and b.description:
-                    keys = ", ".join(k.strip() for k in b.key.split(","))
-                    rows.append((keys, b.description))
-        rows.append(("ctrl+p", "Command palette (every action by name)"))
-        return rows
+        return bindings_table(screen, self)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -13,6 +13,7 @@ from typing import Any
 
 from translator.config import Settings
 from translator.mt.engine import Engine
+from translator.glossary.enforce import GlossaryEnforcer
 from translator.errors import GlossaryError, InputError, TranslatorError
 from translator.store.memory import FuzzyMatch
 from translator.store.review import english_path
@@ -157,10 +158,6 @@ class DeskServices:
         return [(" / ".join(e.ar), e.en + (f"  (also: {', '.join(e.alt)})" if e.alt else ""), e.type)
                 for e in self.glossary.active_entries]
 
-    @property
-    def can_add_terms(self) -> bool:
-        return True
-
     def add_term(self, term: NewTerm) -> str:
         """Write a new entry into a glossary file and reload; returns a one-line confirmation."""
         from translator.glossary.layers import add_entry
@@ -171,10 +168,8 @@ class DeskServices:
         self.reload_glossary()
         return f"Added {entry.ar[0]} → {entry.en} ({entry.type}) to {term.file}"
 
-    def enforcer(self) -> Any:
+    def enforcer(self) -> GlossaryEnforcer | None:
         """The glossary enforcer over the last good glossary (None without a glossary)."""
-        from translator.glossary.enforce import GlossaryEnforcer
-
         return GlossaryEnforcer(self.glossary) if self.glossary is not None else None
 
     # -- memory --------------------------------------------------------------------------
@@ -193,10 +188,6 @@ class DeskServices:
         except InputError as exc:
             self.memory_error = str(exc)
             return None
-
-    def mt_memory(self) -> Any:
-        """The memory the pipeline reads and feeds (None without one)."""
-        return self.memory
 
     def suggestions(self, text: str) -> list[FuzzyMatch]:
         """Exact and fuzzy memory matches for a paragraph, best first."""

@@ -88,6 +88,6 @@ class ArticleListScreen(Screen[None]):
             self.app.open_article(self.summaries[row].path, can_go_back=True)  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
-        from translator.tui.screens.help import HelpScreen
+        from translator.tui.screens.help import HelpScreen, bindings_table
 
-        self.app.push_screen(HelpScreen(self.app.active_bindings_table(self)))  # type: ignore[attr-defined]
+        self.app.push_screen(HelpScreen(bindings_table(self, self.app)))

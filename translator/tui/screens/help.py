@@ -8,6 +8,7 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
@@ -16,6 +17,18 @@ ABOUT = (
     "work is saved on every paragraph change and a few seconds after typing stops.\n"
     "Status: · new (no English)  ○ machine (untouched MT)  ◐ edited  ● reviewed."
 )
+
+
+def bindings_table(screen: DOMNode, app: DOMNode) -> list[tuple[str, str]]:
+    """(keys, description) of every binding of `screen` and of the app, for the help screen."""
+    rows: list[tuple[str, str]] = []
+    for owner in (screen, app):
+        for b in owner.BINDINGS:
+            if isinstance(b, Binding) and b.description:
+                keys = ", ".join(k.strip() for k in b.key.split(","))
+                rows.append((keys, b.description))
+    rows.append(("ctrl+p", "Command palette (every action by name)"))
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):

@@ -1,36 +1,24 @@
 """Provides ReviewScreen: one article, paragraph by paragraph, Arabic beside editable English.
 
-The screen is a view over translator.session.DeskSession: it forwards keys to the session,
-redraws rows from it, runs machine translation in a thread worker and saves on paragraph
-change and on a timer.
+The keys and dialogs (find, add term, glossary, QA, help) and glossary reloading; the layout,
+drawing, saving and machine translation are in translator.tui.screens.review_base.
 """
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
-from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
 
 from translator.errors import TranslatorError
-from translator.store.lock import ArticleLock
-from translator.session import DeskOptions, DeskSession
-from translator.tui.desk_services import DeskServices
-from translator.tui.screens.review_mt import MachineTranslationMixin
-from translator.tui.screens.review_tools import ReviewToolsMixin
-from translator.tui.widgets import DeskHeader, ParagraphRow, SidePanel, SourceText
+from translator.store.review import Status
+from translator.text.bidi import is_rtl_char, visual_order
+from translator.tui.desk_services import NewTerm
+from translator.tui.screens.add_term import AddTermScreen
+from translator.tui.screens.find import FindScreen
+from translator.tui.screens.help import HelpScreen, bindings_table
+from translator.tui.screens.listing import ListingScreen
+from translator.tui.screens.review_base import DEMO_BANNER, NO_MODEL_BANNER, ReviewBase
 
-NO_MODEL_BANNER = (
-    "No translation model installed: type the English yourself, glossary terms are highlighted. "
-    "Install a model with:  translator models ensure"
-)
-DEMO_BANNER = "Demo model — not for real work: its output only shows the desk working. Install a real one: translator models ensure"
+__all__ = ["DEMO_BANNER", "NO_MODEL_BANNER", "ReviewScreen"]
 
 
 def _b(key: str, action: str, description: str, show: bool = True, key_display: str | None = None) -> Binding:
@@ -41,10 +29,8 @@ def _b(key: str, action: str, description: str, show: bool = True, key_display: 
                    priority=True, id=action)
 
 
-class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
-    """Review one article."""
-
-    AUTO_FOCUS = "#target"
+class ReviewScreen(ReviewBase):
+    """Review one article: the desk's keys and dialogs."""
 
     BINDINGS = [
         _b("alt+down,ctrl+down", "next", "Next ¶", key_display="alt+↓"),
@@ -68,200 +54,19 @@ class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
         _b("f1", "help", "Help"),
     ]
 
-    def __init__(
-        self,
-        session: DeskSession,
-        lock: ArticleLock | None,
-        services: DeskServices,
-        options: DeskOptions,
-        can_go_back: bool = False,
-    ) -> None:
-        super().__init__()
-        self.session = session
-        self.article_lock = lock
-        self.services = services
-        self.options = options
-        self.can_go_back = can_go_back
-        self.visual = options.arabic_display != "logical"
-        self.active = session.first_index()
-        self.find_query = ""
-        self.mt_total = 0
-        self.mt_done = 0
-        self.mt_pending: set[int] = set()
-        self.first_mt_at: float | None = None
-        self.opened_at = time.perf_counter()
-        self._loading = False
-        self._session_closed = False
-        self._suggestions: list[Any] = []
-        self._side_timer: Any = None
-        self.prefetch_first()
-
-    # -- layout --------------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        yield DeskHeader(id="desk-header")
-        banner = self._banner()
-        yield Static(Text(banner), id="banner", classes="" if banner else "-hidden")
-        with VerticalScroll(id="document"):
-            number = 0
-            for p in self.session.paragraphs:
-                if p.translatable:
-                    number += 1
-                yield ParagraphRow(p.index, number if p.translatable else None, p.text, self.visual)
-        with Horizontal(id="editor-panel"):
-            with Vertical(id="editor"):
-                yield SourceText(id="active-source", visual=self.visual)
-                yield TextArea(
-                    id="target",
-                    soft_wrap=True,
-                    show_line_numbers=False,
-                    placeholder="(type the English here)",
-                )
-            yield SidePanel(id="side-panel")
-        yield Footer()
-
-    def _banner(self) -> str:
-        engine = self.services.engine
-        if engine is None:
-            return NO_MODEL_BANNER
-        if engine.is_demo:
-            return DEMO_BANNER
-        return ""
-
-    def on_mount(self) -> None:
-        editor = self.query_one("#target", TextArea)
-        editor.cursor_blink = self.options.cursor_blink
-        # The document scrolls with the active paragraph; focus stays in the editor.
-        self.query_one("#document").can_focus = False
-        for row in self.query(ParagraphRow):
-            self._refresh_row(row.index)
-        self._load_active()
-        self._refresh_header()
-        if self.services.glossary_error:
-            self.notify(f"{self.services.glossary_error}\nThe desk works without a glossary until the file is fixed.",
-                        title="Glossary not loaded", severity="error", timeout=20)
-        if self.services.memory_error:
-            self.notify(self.services.memory_error, title="Translation memory off", severity="warning", timeout=10)
-        self.set_interval(0.5, self._autosave_tick)
-        if self.options.watch_seconds > 0:
-            self.set_interval(self.options.watch_seconds, self.check_glossary)
-        self.start_mt()
-
-    # -- drawing -------------------------------------------------------------------------
-
-    def _row(self, index: int) -> ParagraphRow:
-        return self.query_one(f"#row-{index}", ParagraphRow)
-
-    def _placeholder(self, index: int) -> str:
-        if self.services.engine is None:
-            return "(no model: type the English)"
-        return "(translating…)" if index in self.mt_pending else "(no translation yet: ctrl+r)"
-
-    def _refresh_row(self, index: int, highlights: bool = True) -> None:
-        p = self.session.paragraphs[index]
-        self._row(index).show(
-            self.session.status(index),
-            self.session.english(index),
-            index == self.active,
-            self._placeholder(index),
-            self.services.highlights(p.text) if highlights and p.translatable else None,
-            self.visual,
-        )
-
-    def _refresh_header(self) -> None:
-        engine = self.services.engine
-        mt = ""
-        if self.mt_pending:
-            mt = f"translating {self.mt_done}/{self.mt_total}…"
-        self.query_one(DeskHeader).show(
-            self.session.article.path.name,
-            self.session.counts(),
-            engine.label if engine else "none installed",
-            bool(engine and engine.is_demo),
-            not self.session.dirty,
-            mt,
-        )
-
-    def _load_active(self) -> None:
-        """Show the active paragraph in the editor panel."""
-        index = self.active
-        p = self.session.paragraphs[index]
-        self.query_one("#active-source", SourceText).show(p.text, self.services.highlights(p.text), self.visual)
-        editor = self.query_one("#target", TextArea)
-        text = self.session.english(index)
-        if editor.text != text:
-            self._loading = True
-            editor.load_text(text)
-            editor.move_cursor(editor.document.end)
-            self._loading = False
-        editor.placeholder = self._placeholder(index)
-        editor.border_title = f"English ¶{self._row(index).number} · {self.session.status(index).value}"  # type: ignore[union-attr]
-        self._refresh_side()
-        # After the refresh, so it also works at mount before the first layout.
-        self.call_after_refresh(self._row(index).scroll_visible, animate=False)
-
-    def _refresh_side(self) -> None:
-        text = self.session.paragraphs[self.active].text
-        current = self.session.english(self.active)
-        # The paragraph's own stored MT is no suggestion; other (reviewed or similar) ones are.
-        self._suggestions = [s for s in self.services.suggestions(text) if s.target != current]
-        self.query_one(SidePanel).show(
-            self.services.term_hits(text),
-            self._suggestions if self.services.memory is not None else None,
-            self.services.findings(text, self.session.english(self.active)) if self.services.has_qa else None,
-            self.visual,
-        )
-
-    # -- editor --------------------------------------------------------------------------
-
-    @on(TextArea.Changed, "#target")
-    def _editor_changed(self, event: TextArea.Changed) -> None:
-        if self._loading:
-            return
-        self._commit_editor()
-
-    def _commit_editor(self) -> None:
-        """Record the editor's text for the active paragraph."""
-        if self.session.edit(self.active, self.query_one("#target", TextArea).text):
-            self._refresh_row(self.active, highlights=False)
-            self._refresh_header()
-            self._refresh_editor_title()
-            # QA and memory follow the typing, but not on every key.
-            if self._side_timer is not None:
-                self._side_timer.stop()
-            self._side_timer = self.set_timer(0.4, self._refresh_side)
-
-    def _refresh_editor_title(self) -> None:
-        status = self.session.status(self.active)
-        self.query_one("#target", TextArea).border_title = (
-            f"English ¶{self._row(self.active).number} · {status.value if status else ''}"
-        )
-
-    def go_to(self, index: int | None) -> None:
-        """Make `index` the active paragraph (keeps and saves what was typed)."""
-        if index is None or not self.session.paragraphs[index].translatable:
-            return
-        self._commit_editor()
-        previous, self.active = self.active, index
-        self._refresh_row(previous, highlights=False)
-        self._refresh_row(index, highlights=False)
-        self._load_active()
-        self._save()
-        self._refresh_header()
-
-    # -- actions -------------------------------------------------------------------------
-
     def action_after_typing(self, action: str) -> None:
         """Run `action` once the editor has applied every key read before the one bound to it.
 
-        Keys reach the app in bursts (one terminal read: tmux send-keys, a paste without
-        bracketed paste, a fast typist). The app forwards the characters to the focused
-        editor's queue but runs a priority binding at once, so `enter` right after some text
-        would accept the paragraph before the text is in it, and the text would land in the
-        next paragraph. Queued behind those keys, the action sees them applied.
+        Keys reach the app in bursts (one terminal read: tmux send-keys, a fast typist). The
+        app forwards the characters to the focused editor's queue but runs a priority binding
+        at once, so `enter` right after some text would accept the paragraph before the text
+        is in it, and the text would land in the next paragraph. Queued behind those keys, the
+        action sees them applied.
         """
         target = self.app.focused or self
         target.call_later(self.run_action, action)
+
+    # -- moving and accepting ------------------------------------------------------------
 
     def action_next(self) -> None:
         """Go to the next paragraph."""
@@ -290,15 +95,15 @@ class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
         if nxt is None:
             self._save()
             self._refresh_header()
-            reviewed, total = self.session.progress()
-            self.notify(f"All {total} paragraphs reviewed; saved to {self.services.english_file(self.session)}.", title="Done")
+            _, total = self.session.progress()
+            self.notify(f"All {total} paragraphs reviewed; saved to {self.services.english_file(self.session)}.",
+                        title="Done")
             return
         self.go_to(nxt)
 
     def action_revert(self) -> None:
         """Put the machine translation back into the editor."""
-        text = self.session.revert(self.active)
-        if text is None:
+        if self.session.revert(self.active) is None:
             self.notify("No machine translation for this paragraph yet.", severity="warning")
             return
         self._load_active()
@@ -307,11 +112,11 @@ class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
 
     def action_retranslate(self) -> None:
         """Run machine translation again for the active paragraph."""
-        if self.services.engine is None:
+        if self.translator is None:
             self.notify("No model installed: run `translator models ensure`.", severity="warning")
             return
         self.mt_pending.add(self.active)
-        self._retranslate([self.active])
+        self.translate([self.active], replace=True)
         self._refresh_header()
 
     def action_save(self) -> None:
@@ -323,9 +128,6 @@ class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
     def action_toggle_arabic(self) -> None:
         """Switch Arabic between visual order (terminals without bidi) and stored order."""
         self.visual = not self.visual
-        for row in self.query(ParagraphRow):
-            self._refresh_row(row.index)
-        self._load_active()
         self.notify("Arabic shown in visual order (for terminals without bidi)" if self.visual
                     else "Arabic shown in stored order (for terminals that reorder bidi text)", timeout=3)
 
@@ -334,50 +136,111 @@ class ReviewScreen(MachineTranslationMixin, ReviewToolsMixin, Screen[None]):
         if n >= len(self._suggestions):
             self.notify("No such memory match.", severity="warning")
             return
-        editor = self.query_one("#target", TextArea)
-        editor.load_text(self._suggestions[n].target)
+        self.editor.load_text(self._suggestions[n].target)
         self._commit_editor()
 
     def action_back(self) -> None:
         """Back to the article list (folder mode)."""
-        if not self.can_go_back:
-            return
-        if self.close_session():
+        if self.can_go_back and self.close_session():
             self.dismiss()
 
-    # -- saving --------------------------------------------------------------------------
+    # -- dialogs -------------------------------------------------------------------------
 
-    def _autosave_tick(self) -> None:
-        if self.session.autosave_due():
-            self._save()
-            self._refresh_header()
+    def action_find(self) -> None:
+        """Ask for text to find in the Arabic or English."""
 
-    def _save(self, force: bool = False) -> bool:
-        """Write the review state and English; an error is shown and the changes are kept."""
+        def found(query: str | None) -> None:
+            if query:
+                self.find_query = query
+                self.action_find_next()
+
+        self.app.push_screen(FindScreen(self.find_query), found)
+
+    def action_find_next(self) -> None:
+        """Go to the next paragraph containing the last search."""
+        if not self.find_query:
+            self.action_find()
+            return
+        index = self.session.find(self.find_query, self.active)
+        if index is None:
+            self.notify(f"“{self.find_query}” not found.", severity="warning")
+        self.go_to(index)
+
+    def action_add_term(self) -> None:
+        """Add a glossary entry (prefilled from the selection)."""
+        english = self.editor.selected_text.strip()
+        self.app.push_screen(AddTermScreen(self._selected_arabic(), english, self.services.glossary_files()),
+                             self._term_added)
+
+    def _selected_arabic(self) -> str:
+        """Arabic selected with the mouse in the source pane, back in stored order."""
         try:
-            written = self.session.save(force=force)
-        except (OSError, TranslatorError) as exc:
-            self.notify(f"Could not save: {exc}", title="Save failed", severity="error", timeout=15)
-            return False
-        if written:
-            self._refresh_header()
-        return True
+            selected = self.get_selected_text() or ""
+        except (AttributeError, ValueError):
+            return ""
+        if not any(is_rtl_char(c) for c in selected):
+            return ""
+        # Reversal of a pure Arabic run is its own inverse.
+        return visual_order(selected.strip()) if self.visual else selected.strip()
 
-    def close_session(self, from_editor: bool = True) -> bool:
-        """Save and release the lock; False (with a notification) if saving failed."""
-        if self._session_closed:
-            return True
-        if from_editor:
-            self._commit_editor()
+    def _term_added(self, result: NewTerm | None) -> None:
+        if not result:
+            return
         try:
-            self.session.save()
-        except (OSError, TranslatorError) as exc:
-            if from_editor:
-                self.notify(f"Could not save: {exc}", title="Save failed", severity="error", timeout=15)
-            return False
-        # A running MT worker stops at its next batch; its late results are ignored.
-        self.workers.cancel_node(self)
-        if self.article_lock is not None:
-            self.article_lock.release()
-        self._session_closed = True
-        return True
+            message = self.services.add_term(result)
+        except TranslatorError as exc:
+            self.notify(str(exc), title="Glossary", severity="error", timeout=10)
+            return
+        self.notify(message, title="Glossary")
+        self._glossary_changed(reenforce_text=result.arabic)
+
+    def action_glossary(self) -> None:
+        """Show the whole glossary."""
+        self.app.push_screen(ListingScreen("Glossary", ["Arabic", "English", "Type"], self.services.glossary_rows()))
+
+    def action_qa(self) -> None:
+        """Show QA findings over the whole article."""
+        if not self.services.has_qa:
+            self.notify("QA checks are not available in this build.", severity="warning")
+            return
+        rows = []
+        for i, p in enumerate(self.session.paragraphs):
+            if p.translatable:
+                for f in self.services.findings(p.text, self.session.english(i)):
+                    rows.append((str(self._row(i).number), f.severity, f.message))
+        self.app.push_screen(ListingScreen("QA findings", ["¶", "Severity", "Finding"], rows))
+
+    def action_help(self) -> None:
+        """List every key."""
+        self.app.push_screen(HelpScreen(bindings_table(self, self.app)))
+
+    # -- glossary ------------------------------------------------------------------------
+
+    def check_glossary(self) -> None:
+        """Reload the glossary if its files changed; a broken file keeps the last good one."""
+        try:
+            changed = self.services.reload_glossary_if_changed()
+        except TranslatorError as exc:
+            self.notify(f"{exc}\nKeeping the last good glossary.", title="Glossary not reloaded",
+                        severity="error", timeout=15)
+            return
+        if changed:
+            self.notify(f"Glossary reloaded ({self.services.glossary_size()} entries).", title="Glossary", timeout=3)
+            self._glossary_changed()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.options.watch_seconds > 0:
+            self.set_interval(self.options.watch_seconds, self.check_glossary)
+
+    def _glossary_changed(self, reenforce_text: str | None = None) -> None:
+        """Re-highlight everything; re-translate machine paragraphs that contain a new term."""
+        self._refresh_rows()
+        self._load_active()
+        if reenforce_text and self.translator is not None:
+            redo = [i for i, p in enumerate(self.session.paragraphs)
+                    if p.translatable and self.session.status(i) in (Status.MACHINE, Status.NEW)
+                    and self.services.contains_term(p.text, reenforce_text)]
+            if redo:
+                self.mt_pending.update(redo)
+                self.translate(redo, replace=True)
