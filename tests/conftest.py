@@ -87,3 +87,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "demo_model_file" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.model)
+
+
+def machine_body(text: str) -> str:
+    """The English of a machine-translated Markdown file (batch, translate), after checking its
+    front matter and header say nobody reviewed it."""
+    front, sep, rest = text.partition("\n---\n\n<!-- Machine translation: no person has reviewed this English. -->\n\n")
+    assert sep and front.startswith("---\ntranslation: machine, not reviewed\n"), text[:200]
+    return rest

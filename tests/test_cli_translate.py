@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, machine_body
 from translator.cli import main
 from translator.config import Settings
 from translator.text.document import read_article
@@ -20,7 +20,7 @@ ARTICLE = SEEDS / "turkey-russia-libya-syria.ar.txt"
 
 
 def english_blocks(text: str) -> list[str]:
-    return [b.strip("\n") for b in text.split("\n\n") if b.strip()]
+    return [b.strip("\n") for b in machine_body(text).split("\n\n") if b.strip()]
 
 
 def test_translate_writes_title_and_paragraphs(recorded: list[str], tmp_path: Path,

@@ -10,8 +10,9 @@ import pytest
 
 from tests.conftest import SEEDS
 from translator import cli
-from translator.store.export import export_article, render_bilingual, render_markdown, render_text
+from translator.store.export import export_article, render_bilingual, render_text
 from translator.store.memory import TranslationMemory
+from translator.store.render import Mode, render_markdown
 from translator.store.review import Status, load_review, save_review
 from translator.store.tmx import read_tmx
 from translator.text.document import read_article
@@ -39,7 +40,18 @@ def test_renderers(project: Path) -> None:
     article = read_article(project / "turkey-russia-libya-syria.ar.txt")
     ps = article.translatable
     english = {ps[0].id: "Title", ps[1].id: "First.", ps[3].id: "Third."}
-    assert render_markdown(article, english) == "# Title\n\nFirst.\n\nThird.\n"
+    assert (render_markdown(article, english, set(english))
+            == "<!-- 3 of 13 paragraphs reviewed -->\n\n# Title\n\nFirst.\n\nThird.\n")
+    # Unreviewed English stays in HTML comments (`--` cannot be inside one).
+    partly = render_markdown(article, {**english, ps[1].id: "First -- unchecked."}, {ps[0].id})
+    assert partly == ("<!-- 1 of 13 paragraphs reviewed -->\n\n# Title\n\n<!-- unreviewed: First - - unchecked. -->\n\n"
+                      "<!-- unreviewed: Third. -->\n")
+    done = {p.id: f"P{i}." for i, p in enumerate(ps)}
+    assert render_markdown(article, done, set(done)).startswith("# P0.\n\nP1.\n")  # complete: no header
+    draft = render_markdown(article, english, {ps[0].id}, Mode.DRAFT)
+    assert draft == "<!-- draft: 1 of 13 paragraphs reviewed; the others are not -->\n\n# Title\n\nFirst.\n\nThird.\n"
+    machine = render_markdown(article, english, (), Mode.MACHINE, model='ar→en "x"')
+    assert machine.startswith('---\ntranslation: machine, not reviewed\nmodel: "ar→en \\"x\\""\n---\n\n<!-- Machine')
     assert render_text(article, english) == "Title\n\nFirst.\n\nThird.\n"
     bilingual = render_bilingual(article, english)
     assert bilingual.startswith(f"> {ps[0].text.strip()}\n\n# Title\n\n> {ps[1].text.strip()}\n\nFirst.\n\n")
@@ -50,8 +62,15 @@ def test_renderers(project: Path) -> None:
 def test_export_formats_from_review_state(project: Path, tmp_path: Path) -> None:
     path = project / "turkey-russia-libya-syria.ar.txt"
     md = export_article(path, "md", tmp_path / "out")
-    assert md.units == 4 and md.path.name == "turkey-russia-libya-syria.en.md"
-    assert md.path.read_text(encoding="utf-8").startswith("# Experts: Turkey and Russia coordinate.\n\nMachine 1.")
+    assert md.units == 2 and md.path.name == "turkey-russia-libya-syria.en.md"
+    assert md.path.read_text(encoding="utf-8").startswith(
+        "<!-- 2 of 13 paragraphs reviewed -->\n\n# Experts: Turkey and Russia coordinate.\n\n"
+        "<!-- unreviewed: Machine 1. -->")
+    draft = export_article(path, "md", tmp_path / "draft", draft=True)
+    assert draft.units == 4
+    assert draft.path.read_text(encoding="utf-8").startswith(
+        "<!-- draft: 2 of 13 paragraphs reviewed; the others are not -->\n\n"
+        "# Experts: Turkey and Russia coordinate.\n\nMachine 1.")
     reviewed = export_article(path, "txt", tmp_path / "out", reviewed_only=True)
     assert reviewed.path.read_text(encoding="utf-8") == "Experts: Turkey and Russia coordinate.\n\nReviewed two.\n"
     tmx = export_article(path, "tmx", tmp_path / "out")

@@ -143,7 +143,8 @@ def test_save_and_reopen_resumes_exactly(session: DeskSession, folder: Path) -> 
     assert 0 not in again.needs_mt() and 2 not in again.needs_mt()
     assert again.first_index() == 2  # where the translator was last working
     english = english_path(folder / ARTICLE).read_text(encoding="utf-8")
-    assert english.startswith("# Title, reviewed\n\nBody edited")
+    # The saved English is the reviewed English: the edit not yet accepted stays in a comment.
+    assert english == "<!-- 1 of 13 paragraphs reviewed -->\n\n# Title, reviewed\n\n<!-- unreviewed: Body edited -->\n"
     data = json.loads(state_path(folder / ARTICLE).read_text(encoding="utf-8"))
     assert data["paragraphs"][session.paragraphs[0].id]["status"] == "reviewed"
 

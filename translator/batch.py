@@ -33,7 +33,7 @@ from translator.errors import InputError, TranslatorError, describe_os_error
 from translator.fileio import MAX_TEXT_BYTES, atomic_write_text, decode_user_text, read_user_bytes
 from translator.mt.engine import Engine, cpu_kernels
 from translator.mt.pipeline import Enforcer, Memory, ParagraphTranslation, translate_paragraphs
-from translator.store.export import RENDERERS, SUFFIXES, article_files
+from translator.store.export import RENDERERS, SUFFIXES, article_files, render_machine_markdown
 from translator.text.document import Article, JunkFilter, article_stem, parse_article
 from translator.text.segment import split_sentences
 
@@ -243,7 +243,9 @@ class _Run:
         r.qa_warnings = findings
         r.seconds = round(seconds, 3)
         try:
-            atomic_write_text(self.options.out_dir / r.output, RENDERERS[self.options.fmt](article, english))
+            text = (render_machine_markdown(article, english, self.engine.label) if self.options.fmt == "md"
+                    else RENDERERS[self.options.fmt](article, english))
+            atomic_write_text(self.options.out_dir / r.output, text)
         except OSError as exc:
             r.status, r.reason = "failed", describe_os_error(exc, r.output)
             return

@@ -13,11 +13,11 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.message import Message
-from translator.tui.burst import coalesce_burst
 
 from tests.conftest import FakeEngine
 from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
 from translator.store.review import Status
+from translator.tui.burst import coalesce_burst
 from translator.tui.screens.review import ReviewScreen
 
 LINES = ["Lorem ipsum dolor sit amet, labore.", "Filler line 22", "", "   last line  "]

@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="export reviewed work: English (md/txt), bilingual Markdown, TMX 1.4, XLIFF 1.2",
         description="Export the review state of an article (or every article of a folder). "
                     "Paragraphs the review state has no English for take it from the folder's translation "
-                    "memory (after `translator batch`: its machine English). md/txt/bilingual use the "
+                    "memory (after `translator batch`: its machine English). md holds the reviewed English "
+                    "(unreviewed paragraphs in HTML comments; --draft: all of it); txt/bilingual use the "
                     "current English; tmx holds reviewed paragraphs (machine ones too, marked, with "
                     "--include-machine); xliff holds every paragraph with its review state, machine "
                     "English as needs-review-translation (import it back with `translator memory import "
@@ -31,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--reviewed-only", action="store_true", help="md/txt/bilingual: only reviewed paragraphs")
     p.add_argument("--include-machine", action="store_true",
                    help="tmx: also machine English nobody reviewed, marked <prop type=\"x-origin\">machine</prop>")
+    p.add_argument("--draft", action="store_true",
+                   help="md: every paragraph's current English as text (default: reviewed paragraphs only, "
+                        "unreviewed ones in HTML comments)")
     add_glossary_options(p)
     p.set_defaults(func=run)
 
@@ -56,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for path in articles:
         try:
-            done = export_article(path, args.fmt, args.output, args.reviewed_only, args.include_machine)
+            done = export_article(path, args.fmt, args.output, args.reviewed_only, args.include_machine,
+                                 args.draft)
         except (InputError, OSError) as exc:  # one article's failure never stops the others
             failed += 1
             print_error(exc)

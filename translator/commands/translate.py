@@ -25,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
     from translator.glossary.enforce import enforcer_from_settings
     from translator.mt.models import load_engine
     from translator.mt.pipeline import translate_paragraphs
-    from translator.text.document import Kind, read_article
+    from translator.store.export import render_machine_markdown
+    from translator.text.document import read_article
 
     settings = settings_from_args(args)
     article = read_article(args.file)
@@ -36,8 +37,7 @@ def run(args: argparse.Namespace) -> int:
     enforcer = None if args.no_glossary else enforcer_from_settings(settings, args.file.parent)
     paragraphs = article.translatable
     results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer)
-    blocks = [f"# {r.text}" if p.kind is Kind.TITLE else r.text for p, r in zip(paragraphs, results)]
-    text = "\n\n".join(blocks) + "\n"
+    text = render_machine_markdown(article, {p.id: r.text for p, r in zip(paragraphs, results)}, engine.label)
     if args.output:
         atomic_write_text(args.output, text)
         print(f"wrote {args.output} ({len(paragraphs)} paragraphs, model {engine.label})", file=sys.stderr)

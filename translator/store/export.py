@@ -18,6 +18,7 @@ from translator.fileio import atomic_write_text
 from translator.store.memory import TranslationMemory, memory_path
 from translator.store.memory_entry import MemoryEntry, Origin
 from translator.store.memory_io import remembered, tmx_unit, with_memory
+from translator.store.render import Mode, render_markdown
 from translator.store.review import ReviewState, Status, load_review
 from translator.store.tmx import TmxUnit, write_tmx
 from translator.text.document import Article, Kind, article_stem, read_article
@@ -31,16 +32,6 @@ SUFFIXES = {
     "xliff": ".xlf",
 }
 UNTRANSLATED = "_(not translated yet)_"
-
-
-def render_markdown(article: Article, english: Mapping[str, str]) -> str:
-    """English as Markdown: `# title`, then one block per paragraph (untranslated ones left out)."""
-    blocks = []
-    for p in article.translatable:
-        text = english.get(p.id, "").strip()
-        if text:
-            blocks.append(f"# {text}" if p.kind is Kind.TITLE else text)
-    return "\n\n".join(blocks) + "\n"
 
 
 def render_text(article: Article, english: Mapping[str, str]) -> str:
@@ -62,7 +53,12 @@ def render_bilingual(article: Article, english: Mapping[str, str]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-RENDERERS = {"md": render_markdown, "txt": render_text, "bilingual": render_bilingual}
+def render_machine_markdown(article: Article, english: Mapping[str, str], model: str = "") -> str:
+    """Machine English nobody reviewed (batch output): says so in its front matter and header."""
+    return render_markdown(article, english, (), Mode.MACHINE, model)
+
+
+RENDERERS = {"md": render_machine_markdown, "txt": render_text, "bilingual": render_bilingual}
 
 
 def english_of(article: Article, state: ReviewState, reviewed_only: bool = False) -> dict[str, str]:
@@ -106,11 +102,15 @@ class Exported:
 
 
 def export_article(article_path: Path, fmt: str, out_dir: Path | None = None,
-                   reviewed_only: bool = False, include_machine: bool = False) -> Exported:
+                   reviewed_only: bool = False, include_machine: bool = False,
+                   draft: bool = False) -> Exported:
     """Export one article's work in `fmt` to `out_dir` (default: beside the article).
 
     The review state, with paragraphs it lacks filled from the project memory (if there is one).
     `include_machine`: TMX also holds machine English, marked machine with its model.
+
+    `md` holds the reviewed English (unreviewed paragraphs in HTML comments) unless `draft`,
+    which writes every paragraph's current English under a header saying how many are reviewed.
 
     Raises:
         InputError: unknown format, unreadable article, corrupt review state or memory.
@@ -136,6 +136,11 @@ def export_article(article_path: Path, fmt: str, out_dir: Path | None = None,
 
         return Exported(target, write_xliff(target, article, state))
     english = english_of(article, state, reviewed_only)
+    if fmt == "md":
+        reviewed = set(english_of(article, state, reviewed_only=True))
+        mode = Mode.DRAFT if draft and not reviewed_only else Mode.REVIEWED
+        atomic_write_text(target, render_markdown(article, english, reviewed, mode))
+        return Exported(target, len(english) if mode is Mode.DRAFT else len(reviewed))
     atomic_write_text(target, RENDERERS[fmt](article, english))
     return Exported(target, len(english))
 

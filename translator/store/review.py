@@ -16,7 +16,7 @@ from pathlib import Path
 
 from translator.errors import InputError
 from translator.fileio import atomic_write_text
-from translator.text.document import Article, Kind
+from translator.text.document import Article
 
 STATE_VERSION = 1
 
@@ -146,15 +146,13 @@ def load_review(article_path: Path, out_dir: Path | None = None) -> ReviewState:
 
 
 def render_english(article: Article, state: ReviewState) -> str:
-    """The English article as Markdown: `# title`, then one paragraph per block."""
-    blocks: list[str] = []
-    for p in article.translatable:
-        rec = state.paragraphs.get(p.id)
-        text = (rec.text if rec else "").strip()
-        if not text:
-            continue
-        blocks.append(f"# {text}" if p.kind is Kind.TITLE else text)
-    return "\n\n".join(blocks) + "\n"
+    """The reviewed English article as Markdown (see translator.store.render: unreviewed English
+    stays in HTML comments, and a header says how many paragraphs are reviewed)."""
+    from translator.store.render import Mode, render_markdown
+
+    english = {pid: rec.text for pid, rec in state.paragraphs.items()}
+    reviewed = {pid for pid, rec in state.paragraphs.items() if rec.status is Status.REVIEWED}
+    return render_markdown(article, english, reviewed, Mode.REVIEWED)
 
 
 def save_review(article: Article, state: ReviewState, out_dir: Path | None = None) -> None:
