@@ -78,6 +78,8 @@ BAD_INPUTS = {
     "binary": (lambda d: _write(d / "b.txt", b"\x00\x01\x02ELF"), "looks binary"),
     "cp1256": (lambda d: _write(d / "c.txt", "خبر عاجل".encode("cp1256")), "not valid UTF-8 at byte 0"),
     "empty": (lambda d: _write(d / "e.txt", b"  \n\r\n"), "is empty"),
+    "no Arabic": (lambda d: _write(d / "en.txt", b"An English article\n\nNot a word of Arabic.\n"),
+                  "has no Arabic text"),
 }
 
 
@@ -102,11 +104,19 @@ def test_bad_input_without_model_gets_the_input_error_first(home: Path, tmp_path
     assert "file not found" in capsys.readouterr().err
 
 
-def test_output_path_is_a_folder(installed: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_folder_gets_the_english_file(installed: Settings, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "taken").mkdir()
-    assert main(["translate", str(ARTICLE), "-o", str(tmp_path / "taken")]) == 1
+    assert main(["translate", str(ARTICLE), "-o", str(tmp_path / "taken")]) == 0
+    assert (tmp_path / "taken" / "turkey-russia-libya-syria.en.md").is_file()
+    # A name ending in / is a folder, created if missing (it used to become a file named `new`).
+    assert main(["translate", str(ARTICLE), "-o", f"{tmp_path / 'new' / 'deeper'}/"]) == 0
+    assert (tmp_path / "new" / "deeper" / "turkey-russia-libya-syria.en.md").is_file()
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["translate", str(ARTICLE), "-o", f"{tmp_path / 'file'}/"]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "taken" in err
+    assert err.count("\n") == 1 and "is a file, not a folder" in err
 
 
 def test_bad_input_in_a_subprocess_has_no_traceback(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, machine_body
 from translator.config import Settings
 from translator.mt.models import install_package_file
 
@@ -69,7 +69,7 @@ def guarded_env(base: dict[str, str], tmp_path: Path) -> tuple[dict[str, str], P
 
 
 def assert_english(out: str) -> None:
-    lines = [line for line in out.splitlines() if line.strip()]
+    lines = [line for line in machine_body(out).splitlines() if line.strip()]
     assert lines and lines[0].startswith("# "), out[:200]
     latin = sum(c.isascii() and c.isalpha() for c in out)
     arabic = sum("\u0600" <= c <= "\u06ff" for c in out)

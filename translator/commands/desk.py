@@ -12,10 +12,11 @@ from translator.commands.common import add_device_option, settings_from_args
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
     p = sub.add_parser("desk", help="review articles paragraph by paragraph beside machine translation")
-    p.add_argument("path", nargs="?", type=Path, default=Path("seeds"),
-                   help="an article, or a folder of articles to choose from (default: seeds/)")
+    p.add_argument("path", nargs="?", type=Path, default=Path("."),
+                   help="an article, or a folder of articles to choose from (default: the current folder)")
     p.add_argument("-o", "--output", type=Path,
-                   help="folder for <name>.en.md and <name>.review.json (default: next to each article)")
+                   help="folder for <name>.en.md and <name>.review.json, created if missing "
+                        "(default: next to each article)")
     p.add_argument("--arabic", choices=["visual", "logical"], default="visual",
                    help="Arabic display: visual order for terminals without bidi (default), "
                         "or logical (stored) order for terminals that reorder it; ctrl+t toggles")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -13,7 +14,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
     p = sub.add_parser("translate", help="translate one article to English (title + paragraphs)")
     p.add_argument("file", type=Path, help="Arabic article (UTF-8 text)")
-    p.add_argument("-o", "--output", type=Path, help="write the English here instead of stdout")
+    p.add_argument("-o", "--output", metavar="FILE_OR_DIR/",
+                   help="write the English to this file instead of stdout; a folder (an existing one, or a "
+                        "name ending in /) gets <name>.en.md, created if missing")
     add_device_option(p)
     p.add_argument("--no-glossary", action="store_true", help="raw machine output, no glossary enforcement")
     p.set_defaults(func=run)
@@ -30,18 +33,37 @@ def run(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     article = read_article(args.file)
-    if args.output is not None:  # before the model loads: refuse overwriting an input at once
-        check_output_file(args.output, args.file)
+    output = _output_path(args.output, args.file) if args.output is not None else None
+    if output is not None:  # before the model loads: refuse overwriting an input at once
+        check_output_file(output, args.file)
     engine = load_engine(settings)
     # shipped glossaries + the folder's glossary.yaml
     enforcer = None if args.no_glossary else enforcer_from_settings(settings, args.file.parent)
     paragraphs = article.translatable
     results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer)
     text = render_machine_markdown(article, {p.id: r.text for p, r in zip(paragraphs, results)}, engine.label)
-    if args.output:
-        atomic_write_text(args.output, text)
-        print(f"wrote {args.output} ({len(paragraphs)} paragraphs, model {engine.label})", file=sys.stderr)
+    if output is not None:
+        atomic_write_text(output, text)
+        print(f"wrote {output} ({len(paragraphs)} paragraphs, model {engine.label})", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
 
+
+
+def _output_path(given: str, article: Path) -> Path:
+    """`-o`: a file, or a folder (existing, or named with a trailing /) that gets `<name>.en.md`."""
+    from translator.errors import InputError
+    from translator.text.document import article_stem
+
+    path = Path(given)
+    if not (given.endswith(("/", os.sep)) or path.is_dir()):
+        return path
+    if path.exists() and not path.is_dir():
+        raise InputError(path, "is a file, not a folder", "drop the trailing / to write to that file")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(path, f"cannot create the folder ({exc.strerror})",
+                         "check the path and its permissions") from None
+    return path / f"{article_stem(article)}.en.md"

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from translator.errors import InputError
 from translator.fileio import read_user_text
+from translator.text.arabic import has_arabic
 
 DEFAULT_JUNK_FILE = Path(__file__).resolve().parent.parent / "data" / "junk_lines.txt"
 _TRAILING_PUNCT = " \t:：.،,…-–—|»«\"'“”"
@@ -143,5 +145,9 @@ def parse_article(path: Path, text: str, junk: JunkFilter | None = None) -> Arti
 
 
 def read_article(path: Path, junk: JunkFilter | None = None) -> Article:
-    """Read and parse an article file; raises InputError with a clear reason if it can't."""
-    return parse_article(Path(path), read_user_text(Path(path)), junk)
+    """Read and parse an article file; raises InputError with a clear reason if it can't
+    (an article without a single Arabic letter included: there is nothing to translate)."""
+    article = parse_article(Path(path), read_user_text(Path(path)), junk)
+    if not any(has_arabic(p.text) for p in article.translatable):
+        raise InputError(path, "has no Arabic text", "give an Arabic article (UTF-8 text)")
+    return article

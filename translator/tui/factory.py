@@ -56,6 +56,8 @@ def build_app(
     if not target.exists():
         raise InputError(target, "not found", "give an article file or a folder of articles")
     options = options or DeskOptions()
+    if options.out_dir is not None:
+        _make_output_folder(options.out_dir)
     if engine is INSTALLED:
         engine = installed_engine(settings)
     services = DeskServices(settings, target if target.is_dir() else target.parent, engine, use_memory=memory)
@@ -67,3 +69,14 @@ def build_app(
             services.close()
             raise
     return TranslatorApp(target, services, options, session, lock)
+
+
+def _make_output_folder(folder: Path) -> None:
+    """Create the output folder (`desk FILE -o newdir/`); a file in the way is one clear line."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(folder, "is a file, not a folder", "give a folder for <name>.en.md and <name>.review.json")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(folder, f"cannot create the output folder ({exc.strerror})",
+                         "check the path and its permissions") from None
