@@ -210,6 +210,9 @@ async def test_help_lists_every_binding(make_desk: DeskFactory, folder: Path, en
         from translator.tui.screens.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
+        # The editor's own keys are listed too (select all, undo, redo, cut/copy/paste).
+        listed = dict((d, k) for k, d in app.screen.keys)
+        assert listed["Select all"] == "f7" and listed["Undo"].startswith("ctrl+z") and "Redo" in listed
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
 

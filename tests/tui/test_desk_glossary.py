@@ -104,3 +104,62 @@ async def test_broken_glossary_at_open_still_opens_the_desk(make_desk: DeskFacto
         assert isinstance(app.screen, ReviewScreen)
         errors = [n for n in app._notifications if n.severity == "error"]
         assert errors and "glossary.yaml" in errors[0].message
+
+
+async def test_add_term_overriding_a_shipped_entry_keeps_its_alternatives_and_says_so(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        shipped = next(e for e in screen.services.glossary.active_entries if e.alt)
+        await pilot.press("ctrl+g")
+        form = app.screen
+        assert isinstance(form, AddTermScreen)
+        form.query_one("#term-arabic", Input).value = shipped.ar[0]
+        form.query_one("#term-english", Input).value = "Project English"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        entry = screen.services.glossary.lookup(shipped.ar[0])
+        assert entry.en == "Project English"
+        assert set(shipped.english_forms) <= set(entry.alt)  # nothing the shipped entry accepted is lost
+        message = [n.message for n in app._notifications if n.title == "Glossary"][-1]
+        assert "overrides" in message and Path(shipped.file).name in message
+
+
+async def test_add_term_into_a_broken_file_keeps_the_form_open_with_the_typing(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        (folder / "glossary.yaml").write_text("- ar: [broken\n", encoding="utf-8")
+        await pilot.press("ctrl+g")
+        form = app.screen
+        assert isinstance(form, AddTermScreen)
+        form.query_one("#term-arabic", Input).value = TERM_AR
+        form.query_one("#term-english", Input).value = TERM_EN
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # still open, nothing lost
+        assert form.query_one("#term-english", Input).value == TERM_EN
+        assert any(n.severity == "error" and "glossary.yaml" in n.message for n in app._notifications)
+
+
+async def test_add_term_tab_in_a_fast_burst_keeps_each_word_in_its_field(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    from tests.tui.test_desk_burst import burst, typed
+
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+g")
+        form = app.screen
+        assert isinstance(form, AddTermScreen)
+        burst(app, *typed("abc"), "tab", *typed("phone call"))
+        await pilot.pause()
+        assert form.query_one("#term-arabic", Input).value == "abc"
+        assert form.query_one("#term-english", Input).value == "phone call"

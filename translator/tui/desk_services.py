@@ -123,7 +123,8 @@ class DeskServices:
         return True
 
     def glossary_size(self) -> int:
-        return len(self.glossary) if self.glossary is not None else 0
+        """Entries in use (an entry overridden by a later layer is not counted, as in the F4 list)."""
+        return len(self.glossary.active_entries) if self.glossary is not None else 0
 
     def matches(self, text: str) -> list[Any]:
         """Glossary matches in Arabic `text` (spans of the original text)."""
@@ -159,14 +160,29 @@ class DeskServices:
                 for e in self.glossary.active_entries]
 
     def add_term(self, term: NewTerm) -> str:
-        """Write a new entry into a glossary file and reload; returns a one-line confirmation."""
+        """Write a new entry into a glossary file and reload; returns a one-line confirmation.
+
+        An entry of another file with the same Arabic is overridden by the new one (later layers
+        win): its accepted alternatives (and its English, when different) are kept as
+        alternatives, and the confirmation says which entry was overridden.
+        """
         from translator.glossary.layers import add_entry
 
-        if not term.arabic.strip() or not term.english.strip():
+        arabic, english = term.arabic.strip(), term.english.strip()
+        if not arabic or not english:
             raise InputError(term.file, "the Arabic and the English are both needed")
-        entry = add_entry(term.file, term.arabic.strip(), term.english.strip(), term.type, note=term.note)
+        existing = self.glossary.lookup(arabic) if self.glossary is not None else None
+        overridden = existing is not None and Path(existing.file).resolve() != term.file.resolve()
+        alt: list[str] = []
+        if existing is not None and overridden:
+            alt = [a for a in existing.english_forms if a != english]
+        entry = add_entry(term.file, arabic, english, term.type, alt=alt or None, note=term.note)
         self.reload_glossary()
-        return f"Added {entry.ar[0]} → {entry.en} ({entry.type}) to {term.file}"
+        message = f"Added {entry.ar[0]} → {entry.en} ({entry.type}) to {term.file}"
+        if existing is not None and overridden:
+            kept = f"; its English kept as alternatives: {', '.join(alt)}" if alt else ""
+            message += f". It overrides {existing.where} ({existing.en}){kept}"
+        return message
 
     def enforcer(self) -> GlossaryEnforcer | None:
         """The glossary enforcer over the last good glossary (None without a glossary)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -31,6 +32,19 @@ def bindings_table(screen: DOMNode, app: DOMNode) -> list[tuple[str, str]]:
     return rows
 
 
+#: Editor keys too plain to list (every editor has them).
+_PLAIN_KEYS = {"up", "down", "left", "right", "backspace", "pageup", "pagedown"}
+
+
+def editor_keys(editor: DOMNode) -> list[tuple[str, str]]:
+    """(keys, description) of the English editor's own keys (select, cut/copy/paste, undo...)."""
+    rows = [("", "English editor")]
+    for b in editor.BINDINGS:
+        if isinstance(b, Binding) and b.description and b.key not in _PLAIN_KEYS:
+            rows.append((", ".join(k.strip() for k in b.key.split(",")), b.description))
+    return rows
+
+
 class HelpScreen(ModalScreen[None]):
     """Key list; escape or F1 closes it."""
 
@@ -45,7 +59,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
         for key, description in self.keys:
-            table.add_row(key, description)
+            if key:
+                table.add_row(key, description)
+            else:  # a section heading
+                table.add_row("", "")
+                table.add_row(Text(description, style="bold"), "")
         with VerticalScroll(classes="dialog wide", id="help"):
             yield Label("Keys  ·  escape closes", classes="dialog-title")
             yield Static(table)

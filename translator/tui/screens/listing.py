@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,11 +17,14 @@ class ListingScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,f4,f5", "close", "Close")]
 
-    def __init__(self, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    def __init__(self, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]],
+                 widths: Sequence[int] | None = None) -> None:
+        """`widths`: fixed column widths; long cells then wrap onto more lines instead of being cut."""
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.columns = columns
         self.rows = rows
+        self.widths = widths
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="listing"):
@@ -29,9 +33,14 @@ class ListingScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(*self.columns)
+        if self.widths:
+            for column, width in zip(self.columns, self.widths):
+                table.add_column(column, width=width)
+        else:
+            table.add_columns(*self.columns)
         for row in self.rows:
-            table.add_row(*row)
+            # Wrapped cells (Text wraps to the column width): nothing is cut.
+            table.add_row(*(Text(cell) for cell in row), height=None if self.widths else 1)
         if not self.rows:
             table.add_row(*(["(none)"] + [""] * (len(self.columns) - 1)))
 

@@ -14,7 +14,7 @@ from translator.text.bidi import is_rtl_char, visual_order
 from translator.tui.desk_services import NewTerm
 from translator.tui.screens.add_term import AddTermScreen
 from translator.tui.screens.find import FindScreen
-from translator.tui.screens.help import HelpScreen, bindings_table
+from translator.tui.screens.help import HelpScreen, bindings_table, editor_keys
 from translator.tui.screens.listing import ListingScreen
 from translator.tui.screens.review_base import DEMO_BANNER, NO_MODEL_BANNER, ReviewBase
 
@@ -116,6 +116,7 @@ class ReviewScreen(ReviewBase):
             self.notify("No model installed: run `translator models ensure`.", severity="warning")
             return
         self.mt_pending.add(self.active)
+        self.asked_retranslation.add(self.active)
         self.translate([self.active], replace=True)
         self._refresh_header()
 
@@ -169,8 +170,9 @@ class ReviewScreen(ReviewBase):
     def action_add_term(self) -> None:
         """Add a glossary entry (prefilled from the selection)."""
         english = self.editor.selected_text.strip()
-        self.app.push_screen(AddTermScreen(self._selected_arabic(), english, self.services.glossary_files()),
-                             self._term_added)
+        form = AddTermScreen(self._selected_arabic(), english, self.services.glossary_files(), self.services.add_term)
+        form.cursor_blink = self.options.cursor_blink
+        self.app.push_screen(form, lambda term: self._term_added(term, form.message))
 
     def _selected_arabic(self) -> str:
         """Arabic selected with the mouse in the source pane, back in stored order."""
@@ -183,20 +185,17 @@ class ReviewScreen(ReviewBase):
         # Reversal of a pure Arabic run is its own inverse.
         return visual_order(selected.strip()) if self.visual else selected.strip()
 
-    def _term_added(self, result: NewTerm | None) -> None:
+    def _term_added(self, result: NewTerm | None, message: str) -> None:
         if not result:
             return
-        try:
-            message = self.services.add_term(result)
-        except TranslatorError as exc:
-            self.notify(str(exc), title="Glossary", severity="error", timeout=10)
-            return
-        self.notify(message, title="Glossary")
+        self.notify(message, title="Glossary", timeout=8)
         self._glossary_changed(reenforce_text=result.arabic)
 
     def action_glossary(self) -> None:
         """Show the whole glossary."""
-        self.app.push_screen(ListingScreen("Glossary", ["Arabic", "English", "Type"], self.services.glossary_rows()))
+        # Arabic in the desk's display order (visual for terminals without bidi), English wrapped.
+        rows = [(self._arabic(arabic), english, kind) for arabic, english, kind in self.services.glossary_rows()]
+        self.app.push_screen(ListingScreen("Glossary", ["Arabic", "English", "Type"], rows, widths=(34, 50, 13)))
 
     def action_qa(self) -> None:
         """Show QA findings over the whole article."""
@@ -207,12 +206,17 @@ class ReviewScreen(ReviewBase):
         for i, p in enumerate(self.session.paragraphs):
             if p.translatable:
                 for f in self.services.findings(p.text, self.session.english(i)):
-                    rows.append((str(self._row(i).number), f.severity, f.message))
-        self.app.push_screen(ListingScreen("QA findings", ["¶", "Severity", "Finding"], rows))
+                    message = visual_order(f.message, 0) if self.visual else f.message
+                    rows.append((str(self._row(i).number), f.severity, message))
+        self.app.push_screen(ListingScreen("QA findings", ["¶", "Severity", "Finding"], rows, widths=(4, 9, 86)))
+
+    def _arabic(self, text: str) -> str:
+        """Arabic as the desk shows it: visual order unless the terminal does bidi itself."""
+        return " / ".join(visual_order(form) for form in text.split(" / ")) if self.visual else text
 
     def action_help(self) -> None:
         """List every key."""
-        self.app.push_screen(HelpScreen(bindings_table(self, self.app)))
+        self.app.push_screen(HelpScreen(bindings_table(self, self.app) + editor_keys(self.editor)))
 
     # -- glossary ------------------------------------------------------------------------
 

@@ -69,6 +69,8 @@ class ReviewBase(Screen[None]):
         self.mt_total = 0
         self.mt_done = 0
         self.mt_pending: set[int] = set()
+        self.asked_retranslation: set[int] = set()
+        """Paragraphs the translator asked to re-translate (ctrl+r): their result is announced."""
         self.first_mt_at: float | None = None
         self.opened_at = time.perf_counter()
         self._loading = False
@@ -97,7 +99,7 @@ class ReviewBase(Screen[None]):
                 yield ParagraphRow(p.index, number if p.translatable else None, p.text, self.visual)
         with Horizontal(id="editor-panel"):
             with Vertical(id="editor"):
-                yield SourceText(id="active-source", visual=self.visual)
+                yield SourceText(id="active-source", visual=self.visual, max_lines=8)
                 yield EnglishEditor(id="target", soft_wrap=True, show_line_numbers=False,
                                     placeholder="(type the English here)")
             yield SidePanel(id="side-panel")
@@ -308,11 +310,19 @@ class ReviewBase(Screen[None]):
             self.first_mt_at = time.perf_counter()
         self.mt_pending.discard(result.index)
         self.mt_done += 1
-        edited = self.session.record(result.index).status in (Status.EDITED, Status.REVIEWED)
+        rec = self.session.record(result.index)
+        edited, previous = rec.status in (Status.EDITED, Status.REVIEWED), rec.machine
         self.session.apply_machine(result.index, result.text, replace=result.replace)
-        if result.replace and edited:
-            self.notify("New machine translation kept aside (you edited this paragraph): alt+r puts it in.",
-                        timeout=4)
+        if result.index in self.asked_retranslation:
+            self.asked_retranslation.discard(result.index)
+            if result.text == previous:
+                self.notify("Re-translated: the machine translation is unchanged (same model and glossary).",
+                            timeout=4)
+            elif edited:
+                self.notify("New machine translation kept aside (you edited this paragraph): alt+r puts it in.",
+                            timeout=4)
+            else:
+                self.notify("Re-translated: new machine translation in the editor.", timeout=3)
         self._refresh_row(result.index, highlights=False)
         if result.index == self.active:
             self._load_active()

@@ -8,6 +8,10 @@ from textual.widgets import Static
 from translator.store.review import Status
 
 
+#: Parts that must fit: "translator", the article name, the progress, the save state.
+_ESSENTIAL = 4
+
+
 class DeskHeader(Static):
     """Top line of the review screen (fixed height: redraws without a layout pass)."""
 
@@ -27,21 +31,46 @@ class DeskHeader(Static):
     ) -> None:
         """Redraw from the session's figures."""
         total = sum(counts.values())
-        out = Text()
-        out.append(" translator ", style="bold reverse")
-        out.append(f" {name} ", style="bold")
-        out.append(f" {counts.get(Status.REVIEWED, 0)}/{total} reviewed ", style="bold green")
-        out.append(f"○{counts.get(Status.MACHINE, 0)} machine ", style="dim")
-        out.append(f"◐{counts.get(Status.EDITED, 0)} edited ", style="dim")
-        out.append(f"·{counts.get(Status.NEW, 0)} new ", style="dim")
-        # Save state before the model: on narrow terminals the end of the line is cut.
-        out.append(" ✓ saved " if saved else " ● unsaved ", style="green" if saved else "yellow")
+        self._parts = [
+            (" translator ", "bold reverse"),
+            (f" {name} ", "bold"),
+            (f" {counts.get(Status.REVIEWED, 0)}/{total} reviewed ", "bold green"),
+            # The save state right after the progress: on narrow terminals the end of the line is cut.
+            (" ✓ saved " if saved else " ● unsaved ", "green" if saved else "yellow"),
+        ]
         if mt:
-            out.append(f" {mt} ", style="italic yellow")
-        out.append(" model: ")
-        out.append(model.removesuffix(" (demo)") if demo else model, style="bold")
+            self._parts.append((f" {mt} ", "italic yellow"))
+        self._parts += [
+            (f" ○{counts.get(Status.MACHINE, 0)} machine ◐{counts.get(Status.EDITED, 0)} edited "
+             f"·{counts.get(Status.NEW, 0)} new ", "dim"),
+            (" model: ", ""),
+            (model.removesuffix(" (demo)") if demo else model, "bold"),
+        ]
         if demo:
-            out.append(" demo model — not for real work ", style="bold white on dark_red")
-        if out != self._line or out.plain != self._line.plain:
-            self._line = out
+            self._parts.append((" demo model — not for real work ", "bold white on dark_red"))
+        line = self._build(self.size.width)
+        if line != self._line or line.plain != self._line.plain:
+            self._line = line
+            self.refresh()
+
+    _parts: list[tuple[str, str]] = []
+
+    def _build(self, width: int) -> Text:
+        """The line; when the name, progress and save state do not fit, the name is shortened (with …)."""
+        parts = list(self._parts)
+        if width > 0 and len(parts) > 1:
+            excess = sum(len(text) for text, _ in parts[:_ESSENTIAL]) - width
+            name = parts[1][0]
+            if excess > 0 and len(name) > 12:
+                keep = max(10, len(name) - excess - 1)
+                parts[1] = (name[: keep] + "… ", parts[1][1])
+        out = Text()
+        for text, style in parts:
+            out.append(text, style=style)
+        return out
+
+    def on_resize(self) -> None:
+        line = self._build(self.size.width)
+        if line.plain != self._line.plain:
+            self._line = line
             self.refresh()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Static
 
 from translator.store.review import Status
@@ -14,6 +17,53 @@ from translator.tui.widgets.source_text import Highlight, SourceText
 
 #: Marker shown in the gutter per status.
 STATUS_MARK = {Status.NEW: "·", Status.MACHINE: "○", Status.EDITED: "◐", Status.REVIEWED: "●"}
+
+
+#: Lines a row shows at most (the CSS max-height); a longer paragraph ends in `…`.
+ROW_LINES = 4
+
+
+class ClampedLines:
+    """Rich renderable: `text` wrapped to the width, at most `max_lines` lines, `…` where cut."""
+
+    def __init__(self, text: Text, max_lines: int) -> None:
+        self.text = text
+        self.max_lines = max_lines
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width)
+        lines = list(self.text.wrap(console, width, overflow="fold"))
+        if len(lines) > self.max_lines:
+            lines = lines[: self.max_lines]
+            last = lines[-1]
+            last.rstrip()
+            if last.cell_len >= width:
+                last.truncate(width - 1)
+            last.append("…", style="bold")
+        for line in lines:
+            line.end = "\n"
+            line.no_wrap = True
+            yield line
+
+
+class ClampedText(Widget):
+    """Text of a row's English column, cut with `…` beyond ROW_LINES lines."""
+
+    DEFAULT_CSS = "ClampedText { height: auto; }"
+
+    def __init__(self, classes: str = "") -> None:
+        super().__init__(classes=classes)
+        self._text = Text()
+
+    def update(self, text: Text) -> None:
+        self._text = text
+        self.refresh(layout=True)
+
+    def render(self) -> ClampedLines:
+        return ClampedLines(self._text, ROW_LINES)
 
 
 class ParagraphRow(Horizontal):
@@ -30,8 +80,8 @@ class ParagraphRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(classes="row-gutter")
-        yield SourceText(self._source, visual=self._visual, classes="row-source")
-        yield Static(classes="row-target", markup=False)
+        yield SourceText(self._source, visual=self._visual, max_lines=ROW_LINES, classes="row-source")
+        yield ClampedText(classes="row-target")
 
     def show(
         self,
@@ -56,7 +106,7 @@ class ParagraphRow(Horizontal):
         if gutter != self._gutter:
             self._gutter = gutter
             self.query_one(".row-gutter", Static).update(gutter)
-        target = self.query_one(".row-target", Static)
+        target = self.query_one(".row-target", ClampedText)
         if status is None:
             shown = Text("(site junk: skipped)", style="dim italic")
         elif english:

@@ -31,11 +31,14 @@ class ArabicLines:
         visual: bool = True,
         style: str = "",
         cache: dict[int, list[Text]] | None = None,
+        max_lines: int | None = None,
     ) -> None:
         self.text = text
         self.highlights = highlights
         self.visual = visual
         self.style = style
+        self.max_lines = max_lines
+        """Lines shown at most; a cut paragraph ends in `…` (at the left: Arabic ends there)."""
         self.cache = {} if cache is None else cache
         """Lines per width; the owner drops it when text, highlights or order change."""
 
@@ -62,7 +65,21 @@ class ArabicLines:
             out.end = "\n"
             out.no_wrap = True
             out_lines.append(out)
+        if self.max_lines is not None and len(out_lines) > self.max_lines:
+            out_lines = out_lines[: self.max_lines]
+            last = out_lines[-1]
+            # Right-aligned right-to-left text: its end is the leftmost cell (padding or a letter).
+            out_lines[-1] = Text("…", style="bold") + last[1:] if self.visual else _cut_end(last, width)
         return out_lines
+
+
+def _cut_end(line: Text, width: int) -> Text:
+    """Logical order (the terminal reorders): the paragraph's end is the end of the stored text."""
+    keep = line[1:] if line.plain.startswith(" ") else line[: len(line.plain) - 1]
+    keep.append("…", style="bold")
+    keep.end = "\n"
+    keep.no_wrap = True
+    return keep
 
 
 def _reorder(line: Text) -> Text:
@@ -87,8 +104,10 @@ class SourceText(Widget):
 
     DEFAULT_CSS = "SourceText { height: auto; }"
 
-    def __init__(self, text: str = "", highlights: Iterable[Highlight] = (), visual: bool = True, **kwargs: object) -> None:
+    def __init__(self, text: str = "", highlights: Iterable[Highlight] = (), visual: bool = True,
+                 max_lines: int | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.max_lines = max_lines
         self.text = text
         self.highlights = list(highlights)
         self.visual = visual
@@ -104,4 +123,4 @@ class SourceText(Widget):
         self.refresh(layout=True)
 
     def render(self) -> ArabicLines:
-        return ArabicLines(self.text, self.highlights, self.visual, cache=self._cache)
+        return ArabicLines(self.text, self.highlights, self.visual, cache=self._cache, max_lines=self.max_lines)
