@@ -10,7 +10,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Static
 
 from translator.store.review import Status
 from translator.tui.widgets.source_text import Highlight, SourceText
@@ -66,6 +65,24 @@ class ClampedText(Widget):
         return ClampedLines(self._text, ROW_LINES)
 
 
+class Gutter(Widget):
+    """Number, pointer and status of a row: always one line, so a redraw needs no layout pass
+    (a Static's update re-lays out the whole screen; the gutter changes on every move)."""
+
+    DEFAULT_CSS = "Gutter { height: 1; }"
+
+    def __init__(self, classes: str = "") -> None:
+        super().__init__(classes=classes)
+        self._text = Text()
+
+    def update(self, text: Text) -> None:
+        self._text = text
+        self.refresh()
+
+    def render(self) -> Text:
+        return self._text
+
+
 class ParagraphRow(Horizontal):
     """Gutter (number, status) | Arabic (read-only) | English preview."""
 
@@ -79,7 +96,7 @@ class ParagraphRow(Horizontal):
         self._gutter: Text | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="row-gutter")
+        yield Gutter(classes="row-gutter")
         yield SourceText(self._source, visual=self._visual, max_lines=ROW_LINES, classes="row-source")
         yield ClampedText(classes="row-target")
 
@@ -105,7 +122,7 @@ class ParagraphRow(Horizontal):
             gutter = Text(f"{pointer}{number} {STATUS_MARK[status]} {status.value}")
         if gutter != self._gutter:
             self._gutter = gutter
-            self.query_one(".row-gutter", Static).update(gutter)
+            self.query_one(".row-gutter", Gutter).update(gutter)
         target = self.query_one(".row-target", ClampedText)
         if status is None:
             shown = Text("(site junk: skipped)", style="dim italic")
