@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import FakeEngine
+from tests.conftest import FakeEngine, machine_body
 from translator.batch import BatchOptions, run_batch
 from translator.batch_report import BatchReport, glossary_fingerprint
 from translator.config import Settings
@@ -79,7 +79,7 @@ def test_golden_batch(tmp_path: Path) -> None:
 
 
 def _blocks(markdown: str) -> list[str]:
-    return [b for b in markdown.split("\n\n") if b.strip()]
+    return [b for b in machine_body(markdown).split("\n\n") if b.strip()]
 
 
 def test_demo_model_batch_holds_on_every_cpu(tmp_path: Path, installed: Settings) -> None:
