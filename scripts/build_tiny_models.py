@@ -11,6 +11,8 @@ the English is noise. Each model is a few hundred KiB and builds in about a seco
 - `ct2`: a CTranslate2 model folder (model.bin, config.json, vocabulary) beside its
   `source.spm` / `target.spm`, made from the OPUS-MT release with CTranslate2's own
   OpusMTConverter.
+- `ct2-nllb`: a CTranslate2 folder shaped like a converted NLLB model (language tokens,
+  `sentencepiece.bpe.model`), from numpy weights: the "convert elsewhere, import here" path.
 - `hf-marian` and `hf-nllb`: Hugging Face checkpoints (MarianMTModel + MarianTokenizer,
   M2M100ForConditionalGeneration + NllbTokenizer), only where torch and transformers are
   installed (`pip install -e '.[convert]'`, in a throwaway virtualenv).
@@ -32,7 +34,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 LICENSE_TEXT = "Creative Commons Attribution 4.0 International (CC-BY 4.0)\n\nTiny random test model.\n"
-FORMATS = ("opus-mt", "ct2", "hf-marian", "hf-nllb")
+FORMATS = ("opus-mt", "ct2", "ct2-nllb", "hf-marian", "hf-nllb")
 
 
 def corpus() -> tuple[list[str], list[str]]:
@@ -184,6 +186,32 @@ def build_ct2(out: Path, *, seed: int = 0) -> Path:
     return out
 
 
+def build_ct2_nllb(out: Path, *, seed: int = 0) -> Path:
+    """A CTranslate2 folder shaped like a converted NLLB model (fairseq specials, language tokens,
+    `sentencepiece.bpe.model`), built from numpy weights: the NLLB path without torch."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from build_random_model import build_spec
+
+    arabic, english = corpus()
+    with tempfile.TemporaryDirectory() as tmp:
+        sp = train_spm(arabic + english, Path(tmp) / "nllb", 400, model_type="bpe")
+        vocab = ["<s>", "<pad>", "</s>", "<unk>", *dict.fromkeys(spm_pieces(sp)), "arb_Arab", "eng_Latn", "fra_Latn"]
+        spec = build_spec(vocab, 1, 32, 2, 64, seed)
+        spec.config.decoder_start_token = "</s>"  # as TransformersConverter writes NLLB's config
+        for token in ("<s>", "<pad>", "<unk>", "arb_Arab", "eng_Latn", "fra_Latn"):  # English pieces only
+            spec.decoder.projection.bias[vocab.index(token)] = -1e4
+        spec.validate()
+        spec.optimize(quantization="int8")
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True)
+        spec.save(str(out))
+        shutil.copy(sp, out / "sentencepiece.bpe.model")
+    (out / "README.md").write_text("---\nlicense: cc-by-nc-4.0\n---\n# tiny random NLLB-shaped CTranslate2 model\n",
+                                   encoding="utf-8")
+    return out
+
+
 def build_hf_marian(out: Path, *, seed: int = 0) -> Path:
     """A Hugging Face MarianMT checkpoint with random weights (needs torch + transformers)."""
     import torch
@@ -260,7 +288,7 @@ def nllb_tokenizer(cls, sp: Path):  # type: ignore[no-untyped-def]
     return cls(vocab=vocab, merges=extracted["merges"], src_lang="arb_Arab", tgt_lang="eng_Latn")
 
 
-BUILDERS = {"opus-mt": build_opus_mt, "ct2": build_ct2, "hf-marian": build_hf_marian, "hf-nllb": build_hf_nllb}
+BUILDERS = {"opus-mt": build_opus_mt, "ct2": build_ct2, "ct2-nllb": build_ct2_nllb, "hf-marian": build_hf_marian, "hf-nllb": build_hf_nllb}
 
 
 def main(argv: list[str] | None = None) -> int:

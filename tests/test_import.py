@@ -275,3 +275,16 @@ def test_multi_target_release_gets_its_language_token(short: Settings, tmp_path:
     with pytest.raises(ModelError, match="the source token >>eng<< is not in the model's vocabulary"):
         import_model(short, release)
     assert installed_names(short) == ["multi"]
+
+
+def test_nllb_shaped_ct2_folder_gets_language_tokens(short: Settings, tmp_path: Path) -> None:
+    info = import_model(short, builder.build_ct2_nllb(tmp_path / "nllb-ct2")).info
+    assert info.family == "nllb" and info.metadata["licence"] == "cc-by-nc-4.0"
+    assert (info.source_prefix, info.source_suffix, info.target_prefix) == (("arb_Arab",), ("</s>",), "eng_Latn")
+    engine = ArgosEngine(info.path, short)
+    tokens = engine.encode(SENTENCE)
+    assert tokens[0] == "arb_Arab" and tokens[-1] == "</s>" and "arb_Arab" not in tokens[1:-1]
+    (english,) = engine.translate([SENTENCE])
+    # The forced eng_Latn is stripped before SentencePiece decoding (it would come out as " ⁇ "); the model
+    # cannot produce any other token SentencePiece does not know.
+    assert english and "⁇" not in english and "eng_Latn" not in english

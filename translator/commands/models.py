@@ -117,6 +117,8 @@ def run_import(args: argparse.Namespace) -> int:
     from translator.config import load_settings
     from translator.mt.importer import import_model
 
+    print(f"importing {args.path} (checked, converted where needed, and test-translated before it is installed)",
+          file=sys.stderr)
     result = import_model(load_settings(), args.path, name=args.name, quantize=args.quantize)
     info = result.info
     provenance = info.metadata.get("provenance", {})
