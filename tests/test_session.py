@@ -171,6 +171,28 @@ def test_accept_feeds_the_memory(session: DeskSession) -> None:
     assert memory.pairs == [(session.paragraphs[0].text, "Experts")]
 
 
+def test_unaccept_reopens_the_paragraph_and_takes_its_entry_out_of_the_memory(
+    session: DeskSession, folder: Path
+) -> None:
+    from translator.store.memory import TranslationMemory
+    from translator.store.memory_entry import Origin
+
+    with TranslationMemory.for_folder(folder) as memory:
+        session.memory = memory
+        session.apply_machine(0, "Machine title")
+        session.accept(0)  # accepted by mistake, machine English unchanged
+        session.edit(2, "Body, checked")
+        session.apply_machine(2, "Body MT")
+        session.accept(2)
+        assert {e.target for e in memory.entries(Origin.REVIEWED)} == {"Machine title", "Body, checked"}
+        assert session.unaccept(0) and session.status(0) is Status.MACHINE
+        assert session.unaccept(2) and session.status(2) is Status.EDITED
+        assert session.english(2) == "Body, checked"  # the text stays, only the review goes
+        assert memory.entries(Origin.REVIEWED) == []
+        assert not session.unaccept(2)  # not reviewed any more: nothing to undo
+        assert session.dirty and session.progress()[0] == 0
+
+
 def test_article_list_counts_progress(folder: Path) -> None:
     s = DeskSession.open(folder / ARTICLE)
     s.edit(0, "Title")

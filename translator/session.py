@@ -50,6 +50,10 @@ class ReviewMemory(Protocol):
         """Remember a reviewed translation."""
         ...
 
+    def forget_reviewed(self, source: str, target: str) -> int:
+        """Forget the reviewed translation `target` of `source` (an accept undone); how many went."""
+        ...
+
 
 @dataclass(frozen=True)
 class ArticleSummary:
@@ -266,6 +270,20 @@ class DeskSession:
         self.state.accept(self.paragraphs[index].id, final)
         if self.memory is not None:
             self.memory.add_reviewed(self.paragraphs[index].text, final)
+        self._touch()
+        return True
+
+    def unaccept(self, index: int) -> bool:
+        """Undo an accept: the paragraph is no longer reviewed (machine if its English is the
+        machine output, else edited) and its reviewed entry leaves the memory. False if it was
+        not reviewed."""
+        rec = self.record(index)
+        if rec.status is not Status.REVIEWED:
+            return False
+        rec.status = Status.MACHINE if rec.machine is not None and rec.text == rec.machine else Status.EDITED
+        rec.reviewed_at = None
+        if self.memory is not None:
+            self.memory.forget_reviewed(self.paragraphs[index].text, rec.text)
         self._touch()
         return True
 

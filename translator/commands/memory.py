@@ -1,4 +1,4 @@
-"""Provides `translator memory import|export|stats`: the project's translation memory and TMX/XLIFF."""
+"""Provides `translator memory import|export|stats|list|search|forget`: the project's translation memory."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the sub-command to the parser."""
-    p = sub.add_parser("memory", help="translation memory: import/export TMX, import reviewed XLIFF, stats")
+    p = sub.add_parser("memory", help="translation memory: import/export TMX, import reviewed XLIFF, stats, "
+                                      "list/search/forget entries")
     p.add_argument("--folder", type=Path,
                    help="project (articles) folder whose memory to use (default: the XLIFF's folder "
                         "for an XLIFF import, else the current folder)")
@@ -27,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     exp.add_argument("file", type=Path, metavar="FILE.tmx")
     exp.add_argument("--include-machine", action="store_true", help="also machine translations never reviewed")
     actions.add_parser("stats", help="count the entries")
+    from translator.commands.memory_entries import add_parsers
+
+    add_parsers(actions)
     p.set_defaults(func=run)
 
 
@@ -45,6 +49,10 @@ def run(args: argparse.Namespace) -> int:
 
             count = export_tmx(memory, args.file, include_machine=args.include_machine)
             print(f"wrote {args.file} ({count} units) from {memory.path}")
+        elif args.action in ("list", "search", "forget"):
+            from translator.commands.memory_entries import run as run_entries
+
+            return run_entries(args, memory)
         elif args.action == "import":
             return _import(args.file, folder, memory, args.accept_translated)
         else:

@@ -246,6 +246,10 @@ class TranslationMemory:
         with self.deferred():
             return sum(1 for entry in entries if self.add(entry))
 
+    def forget_reviewed(self, source: str, target: str) -> int:
+        """Forget the reviewed entry of `source` whose English is `target` (the desk's un-accept)."""
+        return self.forget(e.id for e in self.entries(Origin.REVIEWED, source=source) if e.target == target)
+
     def forget(self, ids: Iterable[int]) -> int:
         """Delete the entries with these ids (`MemoryEntry.id`); returns how many were deleted."""
         with self.deferred():

@@ -16,6 +16,7 @@ from translator.mt.engine import Engine
 from translator.glossary.enforce import GlossaryEnforcer
 from translator.errors import GlossaryError, InputError, TranslatorError
 from translator.store.memory import FuzzyMatch
+from translator.store.memory_entry import Origin, source_key
 from translator.store.review import english_path
 from translator.session import DeskSession
 from translator.tui.widgets.side_panel import Finding, TermHit
@@ -205,14 +206,27 @@ class DeskServices:
             self.memory_error = str(exc)
             return None
 
-    def suggestions(self, text: str) -> list[FuzzyMatch]:
-        """Exact and fuzzy memory matches for a paragraph, best first."""
+    def suggestions(self, text: str, current: str = "") -> list[FuzzyMatch]:
+        """Exact and fuzzy memory matches for a paragraph, best first.
+
+        The paragraph's own machine translation (a machine entry for this very source) is no
+        suggestion, nor is the English already in the editor.
+        """
         if self.memory is None:
             return []
         try:
-            return list(self.memory.fuzzy(text, limit=3))
+            found = list(self.memory.fuzzy(text, limit=4))
         except (OSError, TranslatorError):
             return []
+        key = source_key(text)
+        return [m for m in found
+                if m.target != current and not (m.origin is Origin.MACHINE and source_key(m.source) == key)][:3]
+
+    def forget(self, match: FuzzyMatch) -> str:
+        """Delete a suggestion's entry from the memory; returns a one-line confirmation."""
+        if self.memory is None or not self.memory.forget([match.entry.id]):
+            return "That memory entry was already gone."
+        return f"Forgot the {match.entry.label} memory entry “{_clip(match.target, 60)}”."
 
     # -- QA ------------------------------------------------------------------------------
 
@@ -233,3 +247,7 @@ class DeskServices:
     def close(self) -> None:
         if self.memory is not None:
             self.memory.close()
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

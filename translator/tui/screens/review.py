@@ -14,6 +14,7 @@ from translator.text.bidi import is_rtl_char, visual_order
 from translator.tui.desk_services import NewTerm
 from translator.tui.screens.add_term import AddTermScreen
 from translator.tui.screens.find import FindScreen
+from translator.tui.screens.forget import ForgetScreen
 from translator.tui.screens.help import HelpScreen, bindings_table, editor_keys
 from translator.tui.screens.listing import ListingScreen
 from translator.tui.screens.review_base import DEMO_BANNER, NO_MODEL_BANNER, ReviewBase
@@ -48,6 +49,8 @@ class ReviewScreen(ReviewBase):
         _b("alt+1", "use_suggestion(0)", "Insert memory match 1", show=False),
         _b("alt+2", "use_suggestion(1)", "Insert memory match 2", show=False),
         _b("alt+3", "use_suggestion(2)", "Insert memory match 3", show=False),
+        _b("alt+x", "forget_suggestion", "Forget a memory match (delete it from the memory)", show=False),
+        _b("alt+u", "unaccept", "Un-accept (undo accept; its memory entry goes too)", show=False),
         _b("ctrl+t", "toggle_arabic", "Arabic order", show=False),
         _b("ctrl+s", "save", "Save now (autosave is on)", show=False),
         _b("escape", "back", "Articles", show=False),
@@ -139,6 +142,33 @@ class ReviewScreen(ReviewBase):
             return
         self.editor.load_text(self._suggestions[n].target)
         self._commit_editor()
+
+    def action_forget_suggestion(self) -> None:
+        """Choose a memory suggestion of this paragraph and delete it from the memory."""
+        if not self._suggestions:
+            self.notify("No memory match to forget.", severity="warning")
+            return
+        suggestions = list(self._suggestions)
+
+        def chosen(n: int | None) -> None:
+            if n is not None:
+                self.notify(self.services.forget(suggestions[n]), title="Memory", timeout=5)
+                self._refresh_side()
+
+        self.app.push_screen(ForgetScreen(suggestions), chosen)
+
+    def action_unaccept(self) -> None:
+        """Undo the accept of the active paragraph (it goes back to edited or machine)."""
+        self._commit_editor()
+        if not self.session.unaccept(self.active):
+            self.notify("This paragraph is not reviewed: nothing to un-accept.", severity="warning")
+            return
+        self._refresh_row(self.active, highlights=False)
+        self._refresh_editor_title()
+        self._refresh_side()
+        self._save()
+        self._refresh_header()
+        self.notify("Un-accepted: no longer reviewed, and its memory entry is gone.", timeout=4)
 
     def action_back(self) -> None:
         """Back to the article list (folder mode)."""

@@ -200,8 +200,7 @@ class ReviewBase(Screen[None]):
     def _refresh_side(self) -> None:
         text = self.session.paragraphs[self.active].text
         current = self.session.english(self.active)
-        # The paragraph's own stored MT is no suggestion; other (reviewed or similar) ones are.
-        self._suggestions = [s for s in self.services.suggestions(text) if s.target != current]
+        self._suggestions = self.services.suggestions(text, current)
         self.query_one(SidePanel).show(
             self.services.term_hits(text),
             self._suggestions if self.services.memory is not None else None,

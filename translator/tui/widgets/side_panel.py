@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from translator.text.bidi import visual_order
 from translator.store.memory import FuzzyMatch
+from translator.store.memory_entry import Origin
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ class SidePanel(VerticalScroll):
                 out.append("\n  no matches", style="dim")
             for n, s in enumerate(suggestions[:3], start=1):
                 out.append(f"\n  alt+{n} ", style="bold cyan")
-                out.append(f"{s.score:.0f}% ", style="bold")
+                # Where it came from and how close: `reviewed 100%`, `machine 92%`, `TMX 87%`.
+                out.append(f"{s.entry.label} {s.score:.0f}% ",
+                           style="bold green" if s.origin is Origin.REVIEWED else "bold yellow")
                 out.append(_clip(s.target, 120))
         if findings is not None:
             out.append("\n\nQA", style="bold")

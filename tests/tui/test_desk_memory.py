@@ -1,0 +1,81 @@
+"""Memory provenance in the desk: origin and score shown, own MT not suggested, forget, un-accept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import FakeEngine
+from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
+from translator.store.memory import TranslationMemory
+from translator.store.memory_entry import Origin, source_key
+from translator.store.review import Status
+from translator.tui.screens.forget import ForgetScreen
+from translator.tui.screens.review import ReviewScreen
+from translator.tui.widgets import SidePanel
+
+
+async def _review(app, pilot) -> ReviewScreen:  # type: ignore[no-untyped-def]
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen
+
+
+def side_text(screen: ReviewScreen) -> str:
+    return str(screen.query_one(SidePanel).query_one("#side-content").render())
+
+
+async def test_junk_suggestion_shows_its_origin_and_can_be_forgotten(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    from translator.text.document import read_article
+
+    first = read_article(folder / ARTICLE).translatable[0].text
+    with TranslationMemory.for_folder(folder) as memory:  # a damaged paste, accepted by mistake earlier
+        memory.add_reviewed(first, "labore.Filler line 22")
+    app = make_desk(folder / ARTICLE, engine, memory=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _review(app, pilot)
+        # The pipeline took the reviewed entry as this paragraph's draft; the editor shows it.
+        screen.editor.load_text("Experts: Turkey and Russia")
+        screen._commit_editor()
+        screen._refresh_side()
+        assert "reviewed 100%" in side_text(screen)
+        await pilot.press("alt+x")
+        assert isinstance(app.screen, ForgetScreen)
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        memory = screen.services.memory
+        assert [e for e in memory.entries(Origin.REVIEWED) if e.target == "labore.Filler line 22"] == []
+        assert "labore" not in side_text(screen)
+
+
+async def test_own_machine_translation_is_no_suggestion(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
+    app = make_desk(folder / ARTICLE, engine, memory=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _review(app, pilot)
+        text = screen.session.paragraphs[screen.active].text
+        await pilot.press(*" edited")  # the editor no longer holds the machine English
+        screen._refresh_side()
+        own = [s for s in screen._suggestions if source_key(s.source) == source_key(text) and s.origin is Origin.MACHINE]
+        assert own == [] and "machine 100%" not in side_text(screen)
+        assert screen.services.memory.lookup_entry(text).origin is Origin.MACHINE  # it is in the memory
+
+
+async def test_unaccept_reopens_the_paragraph_and_removes_its_memory_entry(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    app = make_desk(folder / ARTICLE, engine, memory=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _review(app, pilot)
+        first = screen.active
+        await pilot.press(*" checked", "enter")  # accept, and on to the next paragraph
+        memory = screen.services.memory
+        source = screen.session.paragraphs[first].text
+        assert memory.lookup_entry(source).origin is Origin.REVIEWED
+        await pilot.press("alt+up", "alt+u")
+        assert screen.active == first and screen.session.status(first) is Status.EDITED
+        assert all(e.origin is not Origin.REVIEWED for e in memory.entries(source=source))
+        assert screen.session.progress()[0] == 0 and not screen.session.dirty  # saved at once
