@@ -5,9 +5,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from translator.commands.common import add_device_option, check_output_file, settings_from_args
+
+if TYPE_CHECKING:
+    from translator.mt.pipeline import Enforcer
+    from translator.store.memory import TranslationMemory
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -19,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "name ending in /) gets <name>.en.md, created if missing")
     add_device_option(p)
     p.add_argument("--no-glossary", action="store_true", help="raw machine output, no glossary enforcement")
+    p.add_argument("--no-memory", action="store_true",
+                   help="do not use the folder's translation memory (exact matches, sentence by sentence too)")
     p.set_defaults(func=run)
 
 
@@ -40,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     # shipped glossaries + the folder's glossary.yaml
     enforcer = None if args.no_glossary else enforcer_from_settings(settings, args.file.parent)
     paragraphs = article.translatable
-    results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer)
+    with _memory(args, engine.label, enforcer) as memory:
+        results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer, memory)
     text = render_machine_markdown(article, {p.id: r.text for p, r in zip(paragraphs, results)}, engine.label)
     if output is not None:
         atomic_write_text(output, text)
@@ -48,7 +58,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
-
 
 
 def _output_path(given: str, article: Path) -> Path:
@@ -67,3 +76,19 @@ def _output_path(given: str, article: Path) -> Path:
         raise InputError(path, f"cannot create the folder ({exc.strerror})",
                          "check the path and its permissions") from None
     return path / f"{article_stem(article)}.en.md"
+
+
+@contextmanager
+def _memory(args: argparse.Namespace, model: str, enforcer: Enforcer | None) -> Iterator[TranslationMemory | None]:
+    """The memory of the article's folder when it has one (and --no-memory is not given), else None."""
+    from translator.batch_report import glossary_fingerprint
+    from translator.store.memory import TranslationMemory, memory_path
+
+    if args.no_memory or not memory_path(args.file.parent).is_file():
+        yield None
+        return
+    memory = TranslationMemory.for_folder(args.file.parent, model, glossary_fingerprint(enforcer))
+    try:
+        yield memory
+    finally:
+        memory.close()

@@ -3,6 +3,10 @@
 Sentences of all paragraphs go through the engine together. Two optional collaborators plug in:
 an Enforcer (glossary: rewrites each source sentence before the model and repairs/verifies the
 output after) and a Memory (translation memory: paragraphs it already knows cost no model call).
+
+Memory use is exact only: a paragraph's own entry, else, when every one of its sentences has an
+exact entry (a sentence-level TM from Trados or OmegaT), those joined. Fuzzy matches stay
+suggestions for the desk; they never replace the model here.
 """
 
 from __future__ import annotations
@@ -81,7 +85,7 @@ def translate_paragraphs(
     pending: list[tuple[int, list[tuple[str, Any]]]] = []  # paragraph index, (sentence, plan) pairs
     model_inputs: list[str] = []
     for i, source in enumerate(paragraphs):
-        known = memory.lookup(source) if memory is not None else None
+        known = remembered(memory, source) if memory is not None else None
         if known is not None or not source.strip():
             results[i] = ParagraphTranslation(source, known or "", from_memory=known is not None)
             if on_done:
@@ -138,6 +142,23 @@ def _cost(engine: Engine, inputs: list[str]) -> int:
     if isinstance(engine, RankingEngine):
         return engine.cost(inputs)
     return sum(len(text) // 2 + 10 for text in inputs if text.strip())
+
+def remembered(memory: Memory, source: str) -> str | None:
+    """The memory's exact English for a paragraph, or assembled from exact matches of all its sentences."""
+    known = memory.lookup(source)
+    if known is not None:
+        return known
+    sentences = split_sentences(strip_controls(source))
+    if len(sentences) < 2:
+        return None
+    found = []
+    for sentence in sentences:
+        english = memory.lookup(sentence)
+        if english is None:
+            return None
+        found.append(english.strip())
+    return " ".join(part for part in found if part)
+
 
 
 def _join(parts: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
