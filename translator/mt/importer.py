@@ -48,7 +48,6 @@ QUANTIZATIONS: dict[str, str | None] = {"int8": "int8", "int8_float32": "int8_fl
 CONVERT_EXTRA_HINT = "pip install -e '.[convert]' (torch + transformers), or convert elsewhere and import the folder"
 #: Refuse archives that unpack to more than this.
 MAX_UNPACKED_BYTES = 16 * 1024**3
-#: The sentence translated once before a model is installed.
 
 
 @dataclass(frozen=True)
