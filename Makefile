@@ -12,10 +12,10 @@ help:  ## list targets
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,cluster]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install the project with test extras
+install: $(STAMP)  ## create .venv and install the project with the test and cluster (Ray) extras
 
 desk: $(STAMP)  ## install, make sure a model is installed, open the desk on seeds/
 	$(BIN)/translator models ensure

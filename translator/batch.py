@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translator import __version__
 from translator.batch_report import (
@@ -29,13 +29,17 @@ from translator.batch_report import (
     load_report,
     same_work,
 )
-from translator.errors import InputError, TranslatorError, describe_os_error
+from translator.batch_work import FileWork, translate_articles
+from translator.errors import InputError, describe_os_error
 from translator.fileio import MAX_TEXT_BYTES, atomic_write_text, decode_user_text, read_user_bytes
 from translator.mt.engine import Engine, cpu_kernels
-from translator.mt.pipeline import Enforcer, Memory, ParagraphTranslation, translate_paragraphs
-from translator.store.export import RENDERERS, SUFFIXES, article_files, render_machine_markdown
+from translator.mt.pipeline import Enforcer, Memory, ParagraphTranslation
+from translator.store.export import RENDERERS, SUFFIXES, article_files
 from translator.text.document import Article, JunkFilter, article_stem, parse_article
 from translator.text.segment import split_sentences
+
+if TYPE_CHECKING:
+    from translator.batch_ray import RayBackend
 
 
 @dataclass
@@ -112,6 +116,7 @@ class _Run:
         self.report = BatchReport(manifest, [])
         self.junk = JunkFilter.from_files()
         self.articles: dict[str, Article] = {}
+        self.results: dict[str, FileResult] = {}
         self.sentences: dict[str, int] = {}
         self.done = [0, 0, 0]  # files, paragraphs, sentences
         self.totals = [0, 0, 0]
@@ -146,6 +151,7 @@ class _Run:
             rel = path.relative_to(self.options.in_dir).as_posix()
             result = FileResult(rel)
             self.report.files.append(result)
+            self.results[rel] = result
             out = self.output_path(path)
             result.output = out.relative_to(self.options.out_dir).as_posix()
             if out in claimed:
@@ -201,78 +207,45 @@ class _Run:
             target = max(16, min(self.options.chunk_sentences, int(rate * self.options.chunk_seconds)))
 
     def translate_chunk(self, chunk: list[FileResult]) -> None:
-        started = time.perf_counter()
+        """Translate a chunk of files in this process (one engine call) and write each."""
         paragraphs = [p for r in chunk for p in self.articles[r.file].translatable]
         sentence_counts = [len(split_sentences(p.text)) for p in paragraphs]
 
         def on_done(index: int, _: ParagraphTranslation) -> None:
             self.tick(paragraphs=1, sentences=sentence_counts[index])
 
-        try:
-            results = translate_paragraphs([p.text for p in paragraphs], self.engine, self.enforcer,
-                                           self.memory, on_done)
-        except TranslatorError as exc:
-            for r in chunk:
-                r.status, r.reason = "failed", f"translation failed: {exc}"
-            self.tick(files=len(chunk))
-            return
-        elapsed = time.perf_counter() - started
-        offset = 0
-        for r in chunk:
-            article = self.articles[r.file]
-            mine = results[offset: offset + len(article.translatable)]
-            offset += len(article.translatable)
-            self.finish_file(r, article, mine, elapsed * len(mine) / max(1, len(results)))
+        works = translate_articles([(r.file, self.articles[r.file]) for r in chunk], self.engine, self.enforcer,
+                                   self.memory, self.glossary, self.options.fmt, on_done)
+        for work in works:
+            self.finish(work.file, work)
         self.tick(files=len(chunk))
 
-    def finish_file(self, r: FileResult, article: Article, results: list[ParagraphTranslation],
-                    seconds: float) -> None:
-        english = {p.id: res.text for p, res in zip(article.translatable, results)}
-        r.paragraphs = len(results)
-        r.sentences = self.sentences[r.file]
-        r.from_memory = sum(1 for res in results if res.from_memory)
-        for res in results:
-            for term in res.terms:
-                r.terms_found += 1
-                if _term_ok(term):
-                    r.terms_enforced += 1
-                else:
-                    r.terms_missing += 1
-        findings = _qa(article, results, self.glossary)
-        r.qa_errors = sum(1 for f in findings if f.get("severity") == "error")
-        r.qa_warnings = findings
-        r.seconds = round(seconds, 3)
+    def note_backend(self, description: dict[str, Any]) -> None:
+        """Record in the manifest (file and report) the Ray workers that translated."""
+        self.report.manifest["ray"] = description
+        atomic_write_text(self.options.out_dir / MANIFEST_NAME,
+                          json.dumps(self.report.manifest, ensure_ascii=False, indent=1) + "\n")
+
+    def fail(self, key: str, reason: str) -> None:
+        result = self.results[key]
+        result.status, result.reason = "failed", reason
+
+    def finish(self, key: str, work: FileWork) -> None:
+        """Write one translated file (whatever process translated it) and fill its report entry."""
+        if work.error:
+            self.fail(key, work.error)
+            return
+        r = self.results[key]
+        r.sentences = self.sentences[key]
+        for name in ("paragraphs", "from_memory", "terms_found", "terms_enforced", "terms_missing", "qa_errors",
+                     "qa_warnings", "seconds"):
+            setattr(r, name, getattr(work, name))
         try:
-            text = (render_machine_markdown(article, english, self.engine.label) if self.options.fmt == "md"
-                    else RENDERERS[self.options.fmt](article, english))
-            atomic_write_text(self.options.out_dir / r.output, text)
+            atomic_write_text(self.options.out_dir / r.output, work.rendered)
         except OSError as exc:
             r.status, r.reason = "failed", describe_os_error(exc, r.output)
             return
         r.status = "ok"
-
-
-def _term_ok(term: Any) -> bool:
-    """Whether a per-term result from the enforcer says the term is in the English."""
-    for name in ("ok", "found", "present", "enforced"):
-        value = getattr(term, name, None)
-        if value is not None and not callable(value):
-            return bool(value)
-    status = getattr(term, "status", None)
-    if status is not None:
-        return str(getattr(status, "value", status)).lower() not in {"missing", "failed", "absent"}
-    return True
-
-
-def _qa(article: Article, results: list[ParagraphTranslation], glossary: Any) -> list[dict[str, Any]]:
-    """QA findings of one translated article, as JSON-ready dicts."""
-    from translator.quality.qa import check_article
-
-    paragraphs = article.translatable
-    findings = check_article([(p.text, r.text) for p, r in zip(paragraphs, results)], glossary=glossary,
-                             ids=[p.id for p in paragraphs], indexes=[p.index for p in paragraphs],
-                             lines=[p.line for p in paragraphs])
-    return [f.to_json() for f in findings]
 
 
 def run_batch(
@@ -284,6 +257,7 @@ def run_batch(
     settings: Any = None,
     glossary: Any = None,
     on_progress: Callable[[Progress], None] | None = None,
+    backend: RayBackend | None = None,
 ) -> BatchReport:
     """Translate every article in `options.in_dir` matching `options.pattern` into `options.out_dir`.
 
@@ -295,6 +269,8 @@ def run_batch(
         settings: engine settings, recorded in the manifest.
         glossary: the glossary for QA term checks (None: no term checks).
         on_progress: called as paragraphs and files finish.
+        backend: run the translations on Ray workers (translator.batch_ray) instead of in this
+            process; reading, skipping, the memory, outputs, report and progress stay here.
 
     Returns:
         The report (also written to `out_dir/batch-report.json` after every chunk, with the
@@ -321,6 +297,10 @@ def run_batch(
     atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
     run.save_report()
     run.tick()
+    if backend is not None:
+        backend.run(run, [r.file for r in todo], enforcer, memory, glossary, options.fmt)
+        run.save_report()
+        return run.report
     for chunk in run.chunks(todo):
         run.translate_chunk(chunk)
         run.save_report()

@@ -34,6 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--no-glossary", action="store_true", help="raw machine output, no glossary enforcement")
     p.add_argument("--no-memory", action="store_true", help="neither read nor feed the translation memory")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                   help="translate on Ray workers: alone, a local Ray instance; with ADDRESS (auto, HOST:6379 "
+                        "or ray://HOST:10001) an existing cluster. Needs the [cluster] extra (docs/cluster.md)")
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="with --ray: how many engines to start (default: one per GPU, or per "
+                        "TRANSLATOR_INTER_THREADS CPUs)")
     p.set_defaults(func=run)
 
 
@@ -53,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(in_dir, "is not a folder", "give the folder that holds the articles")
     out_dir: Path = output_folder(args.output or in_dir / "english")
     options = BatchOptions(in_dir, out_dir, args.glob, args.fmt, args.force)
+    backend = _ray_backend(args, settings) if args.ray is not None else None  # before any work: Ray missing?
     engine = load_engine(settings)
+    if backend is not None:
+        backend.ship(engine.info.path)
     enforcer = None if args.no_glossary else _enforcer(settings, in_dir)
     glossary = getattr(enforcer, "glossary", None)
     err = Console(stderr=True)
@@ -67,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with _progress_bar(err, args.quiet or not err.is_terminal and not _force_progress()) as on_progress:
             report = run_batch(options, engine, enforcer, memory, settings=settings, glossary=glossary,
-                               on_progress=on_progress)
+                               on_progress=on_progress, backend=backend)
     finally:
         if memory is not None:
             memory.close()
@@ -75,9 +84,20 @@ def run(args: argparse.Namespace) -> int:
     if not out.is_terminal and "COLUMNS" not in os.environ:
         out = Console(width=140)  # piped to a file or log: show every column rather than 80 wide
     _print_summary(out, report)
+    if backend is not None and backend.description:
+        err.print(backend.description, highlight=False, soft_wrap=True)
     err.print(f"report: {out_dir / REPORT_NAME}   manifest: {out_dir / MANIFEST_NAME}   model: {engine.label}",
               highlight=False, soft_wrap=True)
     return 0 if report.ok else 1
+
+
+def _ray_backend(args: argparse.Namespace, settings: Any) -> Any:
+    """The Ray backend for --ray (one line saying what to install when Ray is missing)."""
+    from translator.batch_ray import RayBackend, RayOptions
+
+    if args.workers < 0:
+        raise SystemExit("translator: --workers must be 1 or more (0: automatic)")
+    return RayBackend(RayOptions(address=args.ray, workers=args.workers), settings)
 
 
 def _force_progress() -> bool:

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Benchmark `translator batch` locally against `--ray` with 1 and 2 workers, in one run.
+
+The same articles (the seeds' paragraphs repeated and tagged with their copy number, as in
+bench/batch_speed.py), the same random-weight transformer-base package (scripts/build_random_model.py),
+every sentence decoded to the same cap (its end-of-sentence is suppressed, so every hypothesis is
+exactly `--max-length` pieces), glossary enforcement on, no memory (so every paragraph reaches the
+model in every configuration):
+
+1. local:        translator.batch.run_batch in this process (inter_threads=2, intra_threads=1);
+2. ray, 1 worker: the same with translator.batch_ray.RayBackend, one actor with 2 threads;
+3. ray, 2 workers: two actors with 1 thread each.
+
+Ray runs on a local instance started once (its start-up is timed and shown apart); each Ray
+figure includes starting the workers and loading the model in them, as a real run pays it.
+Output pieces are counted in whichever process decodes (workers append their counts to a file).
+The outputs of the three runs are compared byte for byte.
+
+Usage: .venv/bin/python bench/ray_batch.py [--paragraphs 100] [--per-article 5] [--max-length 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path[:0] = [str(ROOT), str(BENCH)]
+
+from batch_speed import PACKAGE, seed_paragraphs, write_articles  # noqa: E402
+
+from translator.batch_ray import RayBackend, RayOptions, ShippedPackage  # noqa: E402
+from translator.config import Settings  # noqa: E402
+from translator.mt.engine import Engine  # noqa: E402
+
+
+def cap_decoding(max_length: int, counts: Path) -> None:
+    """Every CTranslate2 Translator in this process decodes to `max_length`; pieces logged to `counts`."""
+    import ctranslate2
+
+    base = ctranslate2.Translator
+    if getattr(base, "capped", False):
+        return
+
+    class CappedTranslator(base):  # type: ignore[misc, valid-type]
+        capped = True
+
+        def translate_batch(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            kwargs["max_decoding_length"] = max_length
+            results = super().translate_batch(*args, **kwargs)
+            with counts.open("a") as log:
+                log.write(f"{sum(len(r.hypotheses[0]) for r in results)}\n")
+            return results
+
+    ctranslate2.Translator = CappedTranslator
+
+
+@dataclass(frozen=True)
+class CappedPackage(ShippedPackage):
+    """The shipped package, opened in the worker with the decoding cap and the piece counter."""
+
+    max_length: int = 64
+    counts: str = ""
+
+    def open(self) -> Engine:
+        cap_decoding(self.max_length, Path(self.counts))
+        return super().open()
+
+
+def shipped(settings: Settings, max_length: int, counts: Path) -> CappedPackage:
+    base = ShippedPackage.from_folder(PACKAGE, settings)
+    return CappedPackage(base.name, base.digest, base.data, settings, max_length, str(counts))
+
+
+def pieces(counts: Path) -> int:
+    return sum(int(line) for line in counts.read_text().split()) if counts.exists() else 0
+
+
+def run(name: str, folder: Path, settings: Settings, backend: RayBackend | None) -> tuple[float, object]:
+    from translator.batch import BatchOptions, run_batch
+    from translator.glossary.enforce import enforcer_from_settings
+    from translator.mt.engine import ArgosEngine
+
+    enforcer = enforcer_from_settings(settings, folder)
+    engine = ArgosEngine(PACKAGE, settings)
+    started = time.perf_counter()
+    report = run_batch(BatchOptions(folder, folder / "out"), engine, enforcer, None, settings=settings,
+                       glossary=enforcer.glossary, backend=backend)
+    wall = time.perf_counter() - started
+    assert report.ok, [f.reason for f in report.files if f.status != "ok"]
+    return wall, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="local batch vs --ray benchmark")
+    parser.add_argument("--paragraphs", type=int, default=100)
+    parser.add_argument("--per-article", type=int, default=5, help="paragraphs per article file")
+    parser.add_argument("--max-length", type=int, default=64, help="max_decoding_length for every path")
+    parser.add_argument("--task-sentences", type=int, default=RayOptions.task_sentences,
+                        help="sentences per Ray task (whole files)")
+    args = parser.parse_args(argv)
+    if not (PACKAGE / "model" / "model.bin").is_file():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_random_model.py")], check=True)
+    import ray
+
+    work = Path(tempfile.mkdtemp(prefix="ray-bench-"))
+    load = [os.getloadavg()[0]]
+    rows = []
+    try:
+        settings = Settings(home=work / "home")
+        paragraphs = seed_paragraphs(args.paragraphs)
+        counts = work / "local.pieces"
+        cap_decoding(args.max_length, counts)
+        folder = work / "local"
+        write_articles(folder, paragraphs, args.per_article)
+        wall, report = run("local", folder, settings, None)
+        rows.append(("local batch (1 process, 2 threads)", wall, report, pieces(counts)))
+
+        started = time.perf_counter()
+        ray.init(address="local", num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False,
+                 logging_level="ERROR", runtime_env={"env_vars": {"PYTHONPATH": f"{ROOT}{os.pathsep}{BENCH}"}})
+        ray_start = time.perf_counter() - started
+        for workers in (1, 2):
+            counts = work / f"ray{workers}.pieces"
+            folder = work / f"ray{workers}"
+            write_articles(folder, paragraphs, args.per_article)
+            options = RayOptions(workers=workers, task_sentences=args.task_sentences)
+            backend = RayBackend(options, settings, shipped(settings, args.max_length, counts))
+            wall, report = run(f"ray{workers}", folder, settings, backend)
+            threads = backend.description.split("(")[1].split(" each")[0]
+            rows.append((f"--ray, {workers} worker{'s' * (workers > 1)} ({threads} each)", wall, report,
+                         pieces(counts)))
+        ray.shutdown()
+        load.append(os.getloadavg()[0])
+        same = all(_outputs(work / "local" / "out") == _outputs(work / f"ray{w}" / "out") for w in (1, 2))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    files = rows[0][2].counts()["files"]  # type: ignore[attr-defined]
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "?")
+    print(f"machine: {os.cpu_count()} CPUs ({cpu}), load average {load[0]:.1f} before, {load[-1]:.1f} after")
+    print(f"model: {PACKAGE.name} (random weights, transformer-base shape, int8), beam {settings.beam_size}, "
+          f"every sentence decoded to {args.max_length} pieces; glossary enforcement on, no memory")
+    print(f"work: {args.paragraphs} paragraphs in {files} articles, Ray tasks of up to {args.task_sentences} "
+          f"sentences; Ray {ray.__version__} local instance "
+          f"start {ray_start:.1f} s (not in the figures below; worker start and model load are)")
+    print(f"{'configuration':40} {'wall s':>7} {'files/s':>8} {'pieces':>7} {'pieces/s':>9} {'vs local':>9}")
+    for name, wall, _, n in rows:
+        print(f"{name:40} {wall:7.2f} {files / wall:8.2f} {n:7d} {n / wall:9.1f} {rows[0][1] / wall:8.2f}×")
+    print(f"outputs of the three runs identical byte for byte: {same}")
+    return 0
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.en.md"))}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
