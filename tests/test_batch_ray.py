@@ -182,7 +182,7 @@ DRIVER = textwrap.dedent("""
     import sys
     from pathlib import Path
     import ray
-    from tests.test_cluster import FakeSource
+    from tests.test_batch_ray import FakeSource
     from tests.conftest import FakeEngine
     from translator.batch import BatchOptions, run_batch
     from translator.batch_ray import RayBackend, RayOptions
