@@ -296,7 +296,8 @@ class _Pool:
             raise
         nodes = sum(1 for node in ray.nodes() if node.get("Alive"))
         each = ", ".join(f"{v} {k.removeprefix('num_')}" for k, v in resources.items())
-        self.description = f"{self.count} Ray workers ({each} each) on a cluster of {nodes} node(s)"
+        self.description = (f"{self.count} Ray worker{'s' * (self.count > 1)} ({each} each) "
+                            f"on a cluster of {nodes} node{'s' * (nodes > 1)}")
 
     def _wait_ready(self, actors: list[Any], resources: dict[str, Any]) -> None:
         ray = self.ray
