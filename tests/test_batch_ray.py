@@ -139,7 +139,14 @@ def test_same_english_report_and_memory_as_local_batch_then_resume(
     local, ray_run = runs["local"][0], runs["ray"][0]
     assert ray_run.counts() == local.counts() and ray_run.counts()["translated"] == 5
     assert [f.status for f in ray_run.files].count("failed") == 1  # the cp1256 file, reported, the rest went on
-    assert comparable(tmp_path / "ray" / "out") == comparable(tmp_path / "local" / "out")
+    ray_side, local_side = comparable(tmp_path / "ray" / "out"), comparable(tmp_path / "local" / "out")
+    assert ray_side[2].keys() == local_side[2].keys()
+    for name, data in ray_side[2].items():
+        assert data.decode() == local_side[2][name].decode(), name  # the English, byte for byte
+    assert ray_side[1] == local_side[1]  # manifest
+    for mine, theirs in zip(ray_side[0]["files"], local_side[0]["files"]):
+        assert mine == theirs
+    assert ray_side[0] == local_side[0]
     where = json.loads((tmp_path / "ray" / "out" / MANIFEST_NAME).read_text(encoding="utf-8"))["ray"]
     assert where["workers"] == 2 and where["cpus"] and where["resources"] == {"num_cpus": 1}
     assert sorted((e.source, e.target, e.origin) for e in runs["ray"][1]) == \

@@ -3,6 +3,8 @@ ranking and a budget for clause-by-clause retries (issue #17)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,36 @@ def test_engines_without_nbest_still_work() -> None:
     engine = FakeEngine()
     [result] = translate_paragraphs(["قال سيرغي لافروف إن الوضع خطير."], engine, ENFORCER)
     assert not isinstance(engine, RankingEngine) and result.text.startswith("EN[")
+
+
+class _LongDropper:
+    """Keeps placeholders and Latin names in clauses, drops them from long sentences (as models do)."""
+
+    label = "long-dropper 0"
+    is_demo = False
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        return [" ".join(["words", *([] if "،" in s else re.findall(r"[A-Za-z]{2,}", s))]) for s in sentences]
+
+    def translate_nbest(self, sentences: Sequence[str], n: int | None = None) -> list[list[str]]:
+        return [[out] for out in self.translate(sentences)]
+
+    def cost(self, sentences: Sequence[str]) -> int:
+        return sum(len(s) // 2 + 10 for s in sentences)
+
+
+def test_an_articles_english_does_not_depend_on_the_articles_beside_it() -> None:
+    """Retry budgets per article (groups): batch chunks and Ray tasks give every file the same English."""
+    article = [LONG] * 3
+    others = [LONG.replace("موسكو", f"مدينة {i}") for i in range(40)]
+    alone = translate_paragraphs(article, _LongDropper(), ENFORCER, groups=[3])
+    beside = translate_paragraphs(others + article, _LongDropper(), ENFORCER, groups=[40, 3])[40:]
+    assert [r.text for r in beside] == [r.text for r in alone]
+    unretried = translate_paragraphs(article, _LongDropper(), ENFORCER, retry_budget=0)
+    assert _lost(alone) < _lost(unretried)  # a retry did repair some of it
+    shared = translate_paragraphs(others + article, _LongDropper(), ENFORCER)[40:]  # one budget for all
+    assert [r.text for r in shared] != [r.text for r in alone]  # what groups are for
+
+
+def _lost(results: list) -> int:  # type: ignore[type-arg]
+    return sum(1 for r in results for t in r.terms if t.missing)

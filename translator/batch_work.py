@@ -85,7 +85,8 @@ def translate_articles(
     started = time.perf_counter()
     paragraphs = [p for _, article in jobs for p in article.translatable]
     try:
-        results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer, memory, on_paragraph)
+        results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer, memory, on_paragraph,
+                                       groups=[len(article.translatable) for _, article in jobs])
     except TranslatorError as exc:
         return [FileWork(key, error=f"translation failed: {exc}") for key, _ in jobs]
     elapsed = time.perf_counter() - started

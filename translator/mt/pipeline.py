@@ -66,6 +66,7 @@ def translate_paragraphs(
     memory: Memory | None = None,
     on_done: Callable[[int, ParagraphTranslation], None] | None = None,
     retry_budget: float = RETRY_BUDGET,
+    groups: Sequence[int] | None = None,
 ) -> list[ParagraphTranslation]:
     """Translate paragraphs, sending all their sentences to the engine in one call.
 
@@ -77,6 +78,9 @@ def translate_paragraphs(
         on_done: called with (index, result) as each paragraph is finished.
         retry_budget: clause-by-clause retries of sentences that lost a term may add this share
             of the first pass's decoding cost (at least RETRY_FLOOR pieces; 0: no retry).
+        groups: paragraph counts of independent articles, in order; each gets its own retry
+            budget, so an article's English does not depend on which others share the call
+            (batch chunks, Ray tasks). None: all paragraphs are one group.
 
     Returns:
         One ParagraphTranslation per input paragraph, in order.
@@ -84,6 +88,8 @@ def translate_paragraphs(
     results: list[ParagraphTranslation | None] = [None] * len(paragraphs)
     pending: list[tuple[int, list[tuple[str, Any]]]] = []  # paragraph index, (sentence, plan) pairs
     model_inputs: list[str] = []
+    group_of = [g for g, count in enumerate(groups or [len(paragraphs)]) for _ in range(count)]
+    input_groups: list[int] = []  # the group of each model input
     for i, source in enumerate(paragraphs):
         known = remembered(memory, source) if memory is not None else None
         if known is not None or not source.strip():
@@ -97,6 +103,7 @@ def translate_paragraphs(
             text, plan = enforcer.prepare(sentence) if enforcer else (sentence, None)
             plans.append((sentence, plan))
             model_inputs.append(text)
+            input_groups.append(group_of[i])
         pending.append((i, plans))
     if enforcer is None:
         outputs = iter(engine.translate(model_inputs) if model_inputs else [])
@@ -104,7 +111,8 @@ def translate_paragraphs(
     else:
         choices = iter(_hypotheses(engine, model_inputs))
         finished = [[_choose(enforcer, plan, next(choices)) for _, plan in plans] for _, plans in pending]
-        _retry_missing_terms(engine, enforcer, pending, finished, model_inputs, retry_budget)
+        budgets = _budgets(engine, model_inputs, input_groups, retry_budget)
+        _retry_missing_terms(engine, enforcer, pending, finished, [group_of[i] for i, _ in pending], budgets)
     for (i, _plans), sentences in zip(pending, finished):
         english, terms = _join(sentences)
         result = ParagraphTranslation(paragraphs[i], english, terms)
@@ -161,6 +169,16 @@ def remembered(memory: Memory, source: str) -> str | None:
 
 
 
+def _budgets(engine: Engine, inputs: list[str], groups: list[int], share: float) -> dict[int, float]:
+    """Each group's retry budget: `share` of its first-pass decoding cost, at least RETRY_FLOOR (0: none)."""
+    if share <= 0:
+        return {}
+    found: dict[int, list[str]] = {}
+    for text, group in zip(inputs, groups):
+        found.setdefault(group, []).append(text)
+    return {group: max(share * _cost(engine, texts), RETRY_FLOOR) for group, texts in found.items()}
+
+
 def _join(parts: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
     """Finished pieces (English, term results) as one English text and one term list."""
     return " ".join(text for text, _ in parts if text), [term for _, found in parts for term in found]
@@ -175,16 +193,15 @@ def _retry_missing_terms(
     enforcer: Enforcer,
     pending: list[tuple[int, list[tuple[str, Any]]]],
     finished: list[list[tuple[str, list[Any]]]],
-    first_inputs: list[str],
-    budget_share: float,
+    pending_groups: list[int],
+    budgets: dict[int, float],
 ) -> None:
     """Re-translate, clause by clause, the sentences whose output lost a glossary term.
 
     Models drop names (and placeholders) mostly in long sentences; shorter inputs keep them.
     All retries go to the engine in one call, and a retry is kept only when it loses fewer
-    terms, so a sentence never gets worse. The retries' decoding cost stays within
-    `budget_share` of the first pass (at least RETRY_FLOOR pieces): the sentences with the most
-    lost terms per piece go first.
+    terms, so a sentence never gets worse. The retries of each group (article) stay within its
+    budget (see _budgets): the sentences with the most lost terms per piece go first.
     """
     candidates: list[tuple[float, int, int, list[Any], list[str], int]] = []
     for p, (_, plans) in enumerate(pending):
@@ -199,15 +216,15 @@ def _retry_missing_terms(
             texts = [text for text, _ in prepared]
             cost = _cost(engine, texts)
             candidates.append((-lost / max(1, cost), p, s, [plan for _, plan in prepared], texts, cost))
-    if not candidates or budget_share <= 0:
+    if not candidates or not budgets:
         return
-    budget = max(budget_share * _cost(engine, first_inputs), RETRY_FLOOR)
     retries: list[tuple[int, int, list[Any]]] = []
     inputs: list[str] = []
     for _, p, s, clause_plans, texts, cost in sorted(candidates, key=lambda c: c[:3]):
-        if cost > budget:
+        group = pending_groups[p]
+        if cost > budgets[group]:
             continue
-        budget -= cost
+        budgets[group] -= cost
         retries.append((p, s, clause_plans))
         inputs += texts
     if not retries:
