@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from translator.glossary.layers import Glossary, GlossaryEntry, Match
+from translator.glossary.near_miss import Claims, near_misses
 
 #: Institution head nouns that make an organisation's English name take "the".
 _ARTICLE_HEADS = frozenset({
@@ -28,9 +29,6 @@ _DETERMINERS = frozenset({
     "the", "a", "an", "its", "their", "his", "her", "our", "your", "my", "this", "these", "those",
     "whose", "every", "each", "no",
 })
-
-
-_MIN_REPAIR_SCORE = 72.0
 
 
 @dataclass
@@ -110,11 +108,11 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum()
 
 
-def _find_form(folded: str, form: str, claimed: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """First whole-word occurrence of folded `form` in `folded` outside claimed spans."""
+def _find_form(folded: str, form: str, claimed: list[tuple[int, int]], start: int = 0) -> tuple[int, int] | None:
+    """First whole-word occurrence of folded `form` in `folded` from `start` on, outside claimed spans."""
     if not form:
         return None
-    pos = 0
+    pos = start
     while (k := folded.find(form, pos)) >= 0:
         end = k + len(form)
         before_ok = k == 0 or not _is_word_char(folded[k - 1])
@@ -128,41 +126,6 @@ def _find_form(folded: str, form: str, claimed: list[tuple[int, int]]) -> tuple[
 def _orig(offsets: list[int], start: int, end: int) -> tuple[int, int]:
     o_end = offsets[end - 1] + 1 if end > start else offsets[start]
     return offsets[start], o_end
-
-
-_OUT_WORD = re.compile(r"[^\W_](?:[\w'-]*[^\W_])?")
-
-
-def _fuzzy(folded: str, entry: GlossaryEntry, claimed: list[tuple[int, int]]) -> tuple[float, int, int] | None:
-    """(score, start, end) in folded text of a garbled rendering of the entry's English, if convincing.
-
-    Scores every run of whole words of about the name's length (one word fewer to two more)
-    against each English form with rapidfuzz's ratio, outside spans other terms own.
-    """
-    from rapidfuzz import fuzz
-
-    words = [(m.start(), m.end()) for m in _OUT_WORD.finditer(folded)
-             if not any(m.start() < e and s < m.end() for s, e in claimed)]
-    best: tuple[float, int, int] | None = None
-    for form in entry.english_forms:
-        needle = _fold(form)
-        if len(needle) < 3:
-            continue
-        cutoff = _MIN_REPAIR_SCORE if len(needle) >= 6 else 80.0  # short names need a closer match
-        n = len(needle.split())
-        for i in range(len(words)):
-            for length in range(max(1, n - 1), n + 3):
-                j = i + length - 1
-                if j >= len(words):
-                    break
-                s, e = words[i][0], words[j][1]
-                if any(s < ce and cs < e for cs, ce in claimed):
-                    break
-                score = fuzz.ratio(needle, folded[s:e], score_cutoff=cutoff)
-                # prefer the higher score, then the shorter span
-                if score and (best is None or score > best[0] or (score == best[0] and e - s < best[2] - best[1])):
-                    best = (score, s, e)
-    return best
 
 
 def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tuple[str, list[TermResult]]:
@@ -181,7 +144,7 @@ def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tup
     if not matches:
         return output, results
     folded, offsets = fold_with_map(output)
-    claimed: list[tuple[int, int]] = []
+    claims = Claims()
     spans: dict[int, tuple[int, int]] = {}  # result index -> span in folded text
     # Preferred forms (and alternatives that contain them: "UN Security Council") before other
     # alternatives, longer names first, so neither "Haftar" nor the surname entry's alternative
@@ -196,29 +159,34 @@ def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tup
     def others(e: GlossaryEntry) -> list[str]:
         return sorted((a for a in e.alt if _fold(e.en) not in _fold(a)), key=len, reverse=True)
 
+    # Where the next free occurrence of each form may start: an occurrence passed over is
+    # claimed or not a whole word, and stays so, so each form's text is scanned once.
+    next_start: dict[str, int] = {}
+
+    def free_occurrence(form: str) -> tuple[int, int] | None:
+        while (span := _find_form(folded, form, [], next_start.get(form, 0))) is not None:
+            next_start[form] = span[0] + 1
+            if claims.free(*span):
+                return span
+        next_start[form] = len(folded) + 1
+        return None
+
     for forms_of, pass_order in ((preferred, order), (others, alt_order)):
         for i in pass_order:
             if results[i].found:
                 continue
             for form in forms_of(results[i].entry):
-                span = _find_form(folded, _fold(form), claimed)
+                span = free_occurrence(_fold(form))
                 if span:
                     spans[i] = span
-                    claimed.append(span)
+                    claims.add(*span)
                     results[i].found = True
                     break
     if repair:
-        # The most convincing repair first, so a short name cannot take part of a garbled longer one.
-        waiting = [i for i in order if not results[i].found]
-        while waiting:
-            scored = [(best, i) for i in waiting if (best := _fuzzy(folded, results[i].entry, claimed))]
-            if not scored:
-                break
-            (_, s, e), i = max(scored, key=lambda item: item[0][0])
+        waiting = [(i, tuple(_fold(f) for f in results[i].entry.english_forms)) for i in order if not results[i].found]
+        for i, s, e in near_misses(folded, waiting, claims):
             spans[i] = (s, e)
-            claimed.append((s, e))
             results[i].repaired = True
-            waiting.remove(i)
     # Map spans to the original output and decide replacements.
     edits: list[tuple[int, int, str, int]] = []  # start, end, new text, result index
     for i, (s, e) in spans.items():
@@ -232,20 +200,34 @@ def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tup
         edits.append((o_s, o_e, new, i))
     edits.sort()
     text_parts: list[str] = []
+    tail = ""  # the end of what is written so far: all the article and capital rules look at
+    written = 0
     pos = 0
+
+    def write(piece: str) -> None:
+        nonlocal tail, written
+        text_parts.append(piece)
+        tail = (tail + piece)[-_TAIL:]
+        written += len(piece)
+
     for o_s, o_e, new, i in edits:
-        text_parts.append(output[pos:o_s])
+        write(output[pos:o_s])
         if repair:
-            prefix = _article_for(results[i].entry, "".join(text_parts))
+            before = tail if written <= _TAIL else "\u2026" + tail  # "…": more text came before
+            prefix = _article_for(results[i].entry, before)
             if prefix:
-                text_parts.append(prefix)
-            if _opens_sentence("".join(text_parts)) and new[:1].islower():
+                write(prefix)
+            if _opens_sentence(before + prefix) and new[:1].islower():
                 new = new[0].upper() + new[1:]
-        text_parts.append(new)
+        write(new)
         results[i].rendering = new
         pos = o_e
     text_parts.append(output[pos:])
     return "".join(text_parts), results
+
+
+#: How much of the text before a term the article and capital rules read.
+_TAIL = 200
 
 
 def _opens_sentence(before: str) -> bool:
