@@ -48,7 +48,7 @@ def test_translates_every_article_with_one_engine_call_per_chunk(tmp_path: Path)
     assert engine.calls == 1  # all files' sentences in one engine call
     out = machine_body((tmp_path / "out" / "article-00.en.md").read_text(encoding="utf-8"))
     first = read_article(tmp_path / "in" / "article-00.ar.txt").translatable[0].text
-    assert out.startswith("# EN[") and first.split(".")[0] in out
+    assert out.startswith("# EN\\[") and first.split(".")[0] in out
     assert events[-1].files_done == events[-1].files_total == 6
     assert events[-1].paragraphs_done == events[-1].paragraphs_total == 24
     data = report_of(tmp_path / "out")
@@ -91,7 +91,7 @@ def test_chunks_are_sized_to_the_measured_speed(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt, suffix, needle", [
-    ("md", ".en.md", "# EN["),
+    ("md", ".en.md", "# EN\\["),
     ("txt", ".en.txt", "EN["),
     ("bilingual", ".bilingual.md", "> "),
 ])

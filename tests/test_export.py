@@ -122,3 +122,33 @@ def test_cli_export_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFi
     assert "not valid UTF-8" in captured.err and "good.en.md" in captured.out
     assert cli.main(["memory", "--folder", str(tmp_path), "import", str(tmp_path / "good.txt")]) == 1
     assert "unknown file type" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("english", [
+    "accepted & <checked>.",
+    "# not a heading, > not a quote",
+    "- not a list item",
+    "1. not a numbered item",
+    "*not emphasis* and _not either_ [not a link](x) `not code` &amp; stays \\ as typed",
+    "Erdoğan: <b>bold?</b> & Co.",
+])
+def test_markdown_displays_the_english_exactly(english: str, tmp_path: Path) -> None:
+    """The one renderer escapes Markdown: a CommonMark viewer shows exactly the English typed."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    from translator.store.render import Mode
+    from translator.store.render import render_markdown as render
+
+    path = tmp_path / "a.txt"
+    path.write_text("عنوان\nنص الفقرة.\n", encoding="utf-8")
+    article = read_article(path)
+    title, body = article.translatable
+    for mode in (Mode.REVIEWED, Mode.DRAFT, Mode.MACHINE):
+        md = render(article, {title.id: english, body.id: english}, {title.id, body.id}, mode)
+        shown = MarkdownIt("commonmark").render(md)
+        assert f"<h1>{html.escape(english, quote=False)}</h1>" in shown
+        assert f"<p>{html.escape(english, quote=False)}</p>" in shown
+    bilingual = MarkdownIt("commonmark").render(render_bilingual(article, {body.id: english}))
+    assert f"<p>{html.escape(english, quote=False)}</p>" in bilingual

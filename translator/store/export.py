@@ -18,7 +18,7 @@ from translator.fileio import atomic_write_text
 from translator.store.memory import TranslationMemory, memory_path
 from translator.store.memory_entry import MemoryEntry, Origin
 from translator.store.memory_io import remembered, tmx_unit, with_memory
-from translator.store.render import Mode, render_markdown
+from translator.store.render import Mode, escape_markdown, render_markdown
 from translator.store.review import ReviewState, Status, load_review
 from translator.store.tmx import TmxUnit, write_tmx
 from translator.text.document import Article, Kind, article_stem, read_article
@@ -47,7 +47,7 @@ def render_bilingual(article: Article, english: Mapping[str, str]) -> str:
     """
     blocks = []
     for p in article.translatable:
-        text = english.get(p.id, "").strip() or UNTRANSLATED
+        text = escape_markdown(english.get(p.id, "").strip()) or UNTRANSLATED
         arabic = f"> {p.text.strip()}"
         blocks.append(f"{arabic}\n\n# {text}" if p.kind is Kind.TITLE else f"{arabic}\n\n{text}")
     return "\n\n".join(blocks) + "\n"

@@ -11,11 +11,14 @@ Nothing unreviewed passes as reviewed. Three kinds of English file:
 - `machine` (batch output, which nobody reviewed): YAML front matter (`translation: machine`,
   the model) and a header comment saying no person reviewed it.
 
-The title is the `# ` heading. Paragraphs are separated by one blank line.
+The title is the `# ` heading. Paragraphs are separated by one blank line. English shown as
+text is Markdown-escaped (`escape_markdown`): `accepted & <checked>.` reads the same in a viewer,
+not as an HTML tag; a leading `#`, `>`, `-` or `1.` is not a heading, quote or list.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from enum import Enum
 
@@ -35,8 +38,27 @@ def _comment(text: str) -> str:
     return text.replace("--", "- -")
 
 
+# Inline characters that start Markdown syntax (CommonMark backslash-escapes any ASCII punctuation).
+_INLINE = re.compile(r"([\\`*_\[<>])|&(?=#?\w+;)")
+# Line starts that would make a heading, quote, list, table, thematic break or code block.
+_LINE_START = re.compile(r"^(\s*)([#>+=|~-]|\d+(?=[.)])|\*)")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as Markdown that displays exactly `text` (one paragraph's English)."""
+    text = _INLINE.sub(lambda m: "\\" + m.group(0), text)
+    return "\n".join(_LINE_START.sub(_escape_start, line) for line in text.split("\n"))
+
+
+def _escape_start(match: re.Match[str]) -> str:
+    spaces, start = match.group(1), match.group(2)
+    if start.isdigit():  # `1.` / `1)`: escape the punctuation after the number
+        return f"{spaces}{start}\\"
+    return f"{spaces}\\{start}"
+
+
 def _block(kind: Kind, text: str) -> str:
-    return f"# {text}" if kind is Kind.TITLE else text
+    return f"# {escape_markdown(text)}" if kind is Kind.TITLE else escape_markdown(text)
 
 
 def render_markdown(
