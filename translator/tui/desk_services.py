@@ -14,6 +14,8 @@ from typing import Any
 from translator.config import Settings
 from translator.mt.engine import Engine
 from translator.glossary.enforce import GlossaryEnforcer
+from translator.glossary.layers import Glossary
+from translator.glossary.matcher import Match
 from translator.errors import GlossaryError, InputError, TranslatorError
 from translator.store.memory import FuzzyMatch
 from translator.store.memory_entry import Origin, source_key
@@ -52,6 +54,7 @@ class DeskServices:
         self.glossary_error = ""
         self.memory_error = ""
         self._mtimes: dict[Path, float] = {}
+        self._match_cache: tuple[Glossary | None, dict[str, list[Match]]] = (None, {})
         self._load_glossary_or_report()
         self.memory: Any = self._open_memory() if use_memory else None
 
@@ -127,9 +130,20 @@ class DeskServices:
         """Entries in use (an entry overridden by a later layer is not counted, as in the F4 list)."""
         return len(self.glossary.active_entries) if self.glossary is not None else 0
 
-    def matches(self, text: str) -> list[Any]:
-        """Glossary matches in Arabic `text` (spans of the original text)."""
-        return self.glossary.match(text) if self.glossary is not None else []
+    def matches(self, text: str) -> list[Match]:
+        """Glossary matches in Arabic `text` (spans of the original text), remembered per text until
+        the glossary changes (every paragraph move asks for the same paragraphs again)."""
+        glossary: Glossary | None = self.glossary
+        if glossary is None:
+            return []
+        owner, cache = self._match_cache
+        if owner is not glossary:
+            cache = {}
+            self._match_cache = (glossary, cache)
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = glossary.match(text)
+        return found
 
     def highlights(self, text: str) -> list[tuple[int, int, str]]:
         """Highlight spans for the Arabic of a paragraph."""
