@@ -142,3 +142,29 @@ async def test_long_paragraphs_end_in_an_ellipsis_where_the_row_is_cut(
         assert len(shown) <= ROW_LINES
         if len(screen.session.english(longest.index)) > ROW_LINES * english.size.width:
             assert shown[-1].plain.endswith("…")
+
+
+async def test_a_paragraph_move_does_not_re_lay_out_the_document(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moving restyles two rows; nothing in the document pane asks for a layout pass (which in
+    Textual re-arranges the whole screen). The editor panel below may: its content changes."""
+    from textual.widget import Widget
+
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _review(app, pilot)
+        document = screen.query_one("#document")
+        asked: list[str] = []
+        real = Widget.refresh
+
+        def refresh(self: Widget, *args: object, **kwargs: object) -> Widget:
+            if kwargs.get("layout") and document in self.ancestors_with_self and self is not document:
+                asked.append(type(self).__name__)
+            return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Widget, "refresh", refresh)
+        for key in ["alt+down"] * 4 + ["alt+up"] * 2:
+            await pilot.press(key)
+            await pilot.pause()
+        assert asked == []
