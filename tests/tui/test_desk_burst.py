@@ -59,3 +59,22 @@ async def test_text_then_enter_in_one_burst_accepts_the_text(make_desk: DeskFact
     assert session.english(order[3]).endswith(" moved") and "last" not in session.english(order[3])
     assert session.english(order[4]).endswith(" last")
     assert " last" in english_path(folder / ARTICLE).read_text(encoding="utf-8")
+
+
+async def test_editor_keys_in_a_burst_apply_in_order(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
+    """ctrl+a (line start), ctrl+k (delete to line end) then text in one read: the editor's own
+    bindings ran after the text (at the app, once the key had bubbled up), deleting what was typed."""
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        screen.editor.load_text("Short machine English")  # one line: ctrl+a/ctrl+k act on all of it
+        await pilot.pause()
+        burst(app, "ctrl+a", "ctrl+k", *typed("Experts: Turkey and Russia"))
+        await pilot.pause()
+        assert screen.session.english(screen.active) == "Experts: Turkey and Russia"
+        burst(app, "ctrl+a", *typed("New: "), "ctrl+e", *typed(" coordinate"))  # line start, line end
+        await pilot.pause()
+        assert screen.session.english(screen.active) == "New: Experts: Turkey and Russia coordinate"

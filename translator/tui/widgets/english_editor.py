@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
+from typing import Any
+
 from textual import events
+from textual.binding import Binding
 from textual.widgets import TextArea
 
 _BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)+[ \t]*")
@@ -23,7 +26,23 @@ def one_line(text: str) -> str:
 
 
 class EnglishEditor(TextArea):
-    """The English editor: a TextArea whose pastes are joined into one line."""
+    """The English editor: a TextArea whose pastes are joined into one line, and whose own keys
+    (ctrl+a, ctrl+k, ctrl+z…) apply in the order they were typed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._own_keys = {key.strip(): b.action for b in TextArea.BINDINGS if isinstance(b, Binding)
+                          for key in b.key.split(",")}
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual runs a widget's bindings once the key has bubbled up to the app, after the
+        # keys read with it in the same burst: `ctrl+k` then text deleted the text. Run them here,
+        # in order (before TextArea's own key handling, which then does not see the key).
+        action = next((self._own_keys[k] for k in event.aliases if k in self._own_keys), None)
+        if action is not None:
+            event.prevent_default()
+            event.stop()
+            await self.run_action(action)
 
     async def _on_paste(self, event: events.Paste) -> None:
         # Textual calls this before TextArea's own handler (subclass first), which inserts the text.
