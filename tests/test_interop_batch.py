@@ -135,3 +135,20 @@ def test_xliff_in_other_languages_is_refused_whole(batched: Path, tmp_path: Path
     assert "fr→de, not ar→en" in err and len(err.splitlines()) == 1
     article = read_article(batched / TURKEY)
     assert not load_review(article.path).paragraphs  # nothing applied
+
+
+def test_exported_reviewed_units_keep_the_memory_creator_and_date(batched: Path, tmp_path: Path) -> None:
+    article = read_article(batched / TURKEY)
+    p = article.translatable[1]
+    with TranslationMemory.for_folder(batched, creator="amira") as memory:  # what the desk does on accept
+        memory.add_reviewed(p.text, "Reviewed in the desk.")
+        created = memory.entries(Origin.REVIEWED)[0].created
+    state = load_review(article.path)
+    state.accept(p.id, "Reviewed in the desk.")
+    save_review(article, state)
+    assert cli.main(["export", str(article.path), "--format", "tmx", "-o", str(tmp_path / "t")]) == 0
+    assert cli.main(["export", str(batched), "--format", "omegat", "-o", str(tmp_path / "project")]) == 0
+    for path in (tmp_path / "t" / "turkey-russia-libya-syria.tmx",
+                 tmp_path / "project" / "omegat" / "project_save.tmx"):
+        [unit] = read_tmx(path)
+        assert (unit.target, unit.creator, unit.created) == ("Reviewed in the desk.", "amira", created)

@@ -17,7 +17,7 @@ from translator.errors import InputError
 from translator.fileio import atomic_write_text
 from translator.store.memory import TranslationMemory, memory_path
 from translator.store.memory_entry import MemoryEntry, Origin
-from translator.store.memory_io import remembered, tmx_unit, with_memory
+from translator.store.memory_io import remembered, reviewed_unit, tmx_unit, with_memory
 from translator.store.render import Mode, escape_markdown, render_markdown
 from translator.store.review import ReviewState, Status, load_review
 from translator.store.tmx import TmxUnit, write_tmx
@@ -83,7 +83,7 @@ def tmx_units(article: Article, state: ReviewState, memory: TranslationMemory | 
         if rec is None or not rec.text.strip():
             continue
         if rec.status is Status.REVIEWED:
-            units.append(TmxUnit(p.text, rec.text, rec.reviewed_at or rec.updated))
+            units.append(reviewed_unit(memory, p.text, rec.text, rec.reviewed_at or rec.updated))
         elif rec.status is Status.MACHINE and include_machine:
             entry = remembered(memory, p.text) if memory is not None else None
             if entry is None or entry.origin is not Origin.MACHINE or entry.target != rec.text:

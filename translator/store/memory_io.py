@@ -8,7 +8,7 @@ become reviewed translations, so machine output never comes back as reviewed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from translator.store.memory import TranslationMemory
@@ -86,3 +86,12 @@ def with_memory(article: Article, state: ReviewState, memory: TranslationMemory 
         else:
             merged.paragraphs[p.id] = ParagraphReview(Status.MACHINE, entry.target, entry.target, entry.updated)
     return merged
+
+
+def reviewed_unit(memory: TranslationMemory | None, source: str, english: str, when: str) -> TmxUnit:
+    """The TMX unit of a reviewed paragraph, with the memory's creation date and creator when it holds that English."""
+    found = memory.entries(Origin.REVIEWED, source=source) if memory is not None else []
+    for entry in found:
+        if entry.target.strip() == english.strip():
+            return replace(tmx_unit(entry), source=source, target=english)
+    return TmxUnit(source, english, when)

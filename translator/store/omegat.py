@@ -28,7 +28,7 @@ from translator.fileio import atomic_write_text, read_user_text
 from translator.glossary.layers import Glossary
 from translator.store.memory import TranslationMemory
 from translator.store.memory_entry import MemoryEntry, Origin, Via, now_iso
-from translator.store.memory_io import import_tmx, remembered, tmx_unit, with_memory
+from translator.store.memory_io import import_tmx, remembered, reviewed_unit, tmx_unit, with_memory
 from translator.store.review import Status, load_review
 from translator.store.tmx import TmxUnit, has_arabic, source_segment, write_tmx
 from translator.text.document import Article, read_article
@@ -135,7 +135,7 @@ def _collect(article: Article, reviewed: dict[str, TmxUnit], machine: dict[str, 
             if rec is None or not rec.text.strip() or not key.strip():
                 continue
             if rec.status is Status.REVIEWED:
-                reviewed[key] = TmxUnit(p.text, rec.text, rec.reviewed_at or rec.updated)
+                reviewed[key] = reviewed_unit(memory, p.text, rec.text, rec.reviewed_at or rec.updated)
             elif rec.status is Status.MACHINE:
                 entry = remembered(memory, p.text) if memory is not None else None
                 if entry is None or entry.origin is not Origin.MACHINE or entry.target != rec.text:
