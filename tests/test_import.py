@@ -183,6 +183,10 @@ def test_unknown_folders_and_zip_escapes_are_refused(short: Settings, tmp_path: 
         import_model(short, evil)
     with pytest.raises(ModelError, match="not found"):
         import_model(short, tmp_path / "missing.zip")
+    lone = tmp_path / "model.npz"
+    lone.write_bytes(b"\x93NUMPY not a release")
+    with pytest.raises(ModelError, match="not a zip archive; give a release zip, or the folder"):
+        import_model(short, lone)
     assert installed_names(short) == []
 
 

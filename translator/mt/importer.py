@@ -128,6 +128,14 @@ def _unpacked(path: Path, dest: Path, label: str) -> Path:
         return ModelError(f"{label}: refused, {reason}; nothing was installed")
 
     try:
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise refuse(f"cannot read it ({first_line(exc)})") from None
+    if magic[:2] != b"PK":
+        raise refuse("not a zip archive; give a release zip, or the folder holding decoder.yml (OPUS-MT), "
+                     "model.bin (CTranslate2) or config.json (Hugging Face)")
+    try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             for info in infos:
