@@ -3,8 +3,9 @@
 
 The same articles (the seeds' paragraphs repeated and tagged with their copy number, as in
 bench/batch_speed.py), the same random-weight transformer-base package (scripts/build_random_model.py),
-every sentence decoded to the same cap (its end-of-sentence is suppressed, so every hypothesis is
-exactly `--max-length` pieces), glossary enforcement on, no memory (so every paragraph reaches the
+every sentence decoded to its cap (end-of-sentence is suppressed: 2 × source pieces + 10, at
+most `--max-length`, i.e. Settings.max_decoding_length, which the workers get with the
+settings), glossary enforcement on, no memory (so every paragraph reaches the
 model in every configuration):
 
 1. local:        translator.batch.run_batch in this process (inter_threads=2, intra_threads=1);
@@ -39,58 +40,52 @@ from batch_speed import PACKAGE, seed_paragraphs, write_articles  # noqa: E402
 
 from translator.batch_ray import RayBackend, RayOptions, ShippedPackage  # noqa: E402
 from translator.config import Settings  # noqa: E402
-from translator.mt.engine import Engine  # noqa: E402
+from translator.mt.engine import ArgosEngine, Engine  # noqa: E402
 
 
-def cap_decoding(max_length: int, counts: Path) -> None:
-    """Every CTranslate2 Translator in this process decodes to `max_length`; pieces logged to `counts`."""
-    import ctranslate2
+def counted(engine: ArgosEngine, counts: Path) -> ArgosEngine:
+    """The engine, appending to `counts` the pieces it decodes in each call (ArgosEngine.decoded)."""
+    for name in ("translate_nbest",):  # translate() calls it too
+        method = getattr(engine, name)
 
-    base = ctranslate2.Translator
-    if getattr(base, "capped", False):
-        return
-
-    class CappedTranslator(base):  # type: ignore[misc, valid-type]
-        capped = True
-
-        def translate_batch(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            kwargs["max_decoding_length"] = max_length
-            results = super().translate_batch(*args, **kwargs)
+        def wrapper(*args, _method=method, **kwargs):  # type: ignore[no-untyped-def]
+            before = engine.decoded
+            out = _method(*args, **kwargs)
             with counts.open("a") as log:
-                log.write(f"{sum(len(r.hypotheses[0]) for r in results)}\n")
-            return results
+                log.write(f"{engine.decoded - before}\n")
+            return out
 
-    ctranslate2.Translator = CappedTranslator
+        setattr(engine, name, wrapper)
+    return engine
 
 
 @dataclass(frozen=True)
-class CappedPackage(ShippedPackage):
-    """The shipped package, opened in the worker with the decoding cap and the piece counter."""
+class CountedPackage(ShippedPackage):
+    """The shipped package, opened in the worker with the piece counter."""
 
-    max_length: int = 64
     counts: str = ""
 
     def open(self) -> Engine:
-        cap_decoding(self.max_length, Path(self.counts))
-        return super().open()
+        engine = super().open()
+        assert isinstance(engine, ArgosEngine)
+        return counted(engine, Path(self.counts))
 
 
-def shipped(settings: Settings, max_length: int, counts: Path) -> CappedPackage:
+def shipped(settings: Settings, counts: Path) -> CountedPackage:
     base = ShippedPackage.from_folder(PACKAGE, settings)
-    return CappedPackage(base.name, base.digest, base.data, settings, max_length, str(counts))
+    return CountedPackage(base.name, base.digest, base.data, settings, str(counts))
 
 
 def pieces(counts: Path) -> int:
     return sum(int(line) for line in counts.read_text().split()) if counts.exists() else 0
 
 
-def run(name: str, folder: Path, settings: Settings, backend: RayBackend | None) -> tuple[float, object]:
+def run(folder: Path, settings: Settings, backend: RayBackend | None, counts: Path) -> tuple[float, object]:
     from translator.batch import BatchOptions, run_batch
     from translator.glossary.enforce import enforcer_from_settings
-    from translator.mt.engine import ArgosEngine
 
     enforcer = enforcer_from_settings(settings, folder)
-    engine = ArgosEngine(PACKAGE, settings)
+    engine = counted(ArgosEngine(PACKAGE, settings), counts)
     started = time.perf_counter()
     report = run_batch(BatchOptions(folder, folder / "out"), engine, enforcer, None, settings=settings,
                        glossary=enforcer.glossary, backend=backend)
@@ -103,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="local batch vs --ray benchmark")
     parser.add_argument("--paragraphs", type=int, default=100)
     parser.add_argument("--per-article", type=int, default=5, help="paragraphs per article file")
-    parser.add_argument("--max-length", type=int, default=64, help="max_decoding_length for every path")
+    parser.add_argument("--max-length", type=int, default=64,
+                        help="absolute decoding cap (Settings.max_decoding_length, TRANSLATOR_MAX_DECODING_LENGTH)")
     parser.add_argument("--task-sentences", type=int, default=RayOptions.task_sentences,
                         help="sentences per Ray task (whole files)")
     args = parser.parse_args(argv)
@@ -115,26 +111,31 @@ def main(argv: list[str] | None = None) -> int:
     load = [os.getloadavg()[0]]
     rows = []
     try:
-        settings = Settings(home=work / "home")
+        settings = Settings(home=work / "home", max_decoding_length=args.max_length)  # shipped to the workers
         paragraphs = seed_paragraphs(args.paragraphs)
         counts = work / "local.pieces"
-        cap_decoding(args.max_length, counts)
         folder = work / "local"
         write_articles(folder, paragraphs, args.per_article)
-        wall, report = run("local", folder, settings, None)
+        wall, report = run(folder, settings, None, counts)
         rows.append(("local batch (1 process, 2 threads)", wall, report, pieces(counts)))
 
         started = time.perf_counter()
         ray.init(address="local", num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False,
                  logging_level="ERROR", runtime_env={"env_vars": {"PYTHONPATH": f"{ROOT}{os.pathsep}{BENCH}"}})
         ray_start = time.perf_counter() - started
+        fixed = {}
+        for workers in (1, 2):  # the fixed cost: workers started, model shipped and loaded, one tiny file
+            tiny = work / f"tiny{workers}"
+            write_articles(tiny, paragraphs[:1], 1)
+            backend = RayBackend(RayOptions(workers=workers), settings, shipped(settings, work / "tiny.pieces"))
+            fixed[workers] = run(tiny, settings, backend, work / "unused.pieces")[0]
         for workers in (1, 2):
             counts = work / f"ray{workers}.pieces"
             folder = work / f"ray{workers}"
             write_articles(folder, paragraphs, args.per_article)
             options = RayOptions(workers=workers, task_sentences=args.task_sentences)
-            backend = RayBackend(options, settings, shipped(settings, args.max_length, counts))
-            wall, report = run(f"ray{workers}", folder, settings, backend)
+            backend = RayBackend(options, settings, shipped(settings, counts))
+            wall, report = run(folder, settings, backend, work / "unused.pieces")
             threads = backend.description.split("(")[1].split(" each")[0]
             rows.append((f"--ray, {workers} worker{'s' * (workers > 1)} ({threads} each)", wall, report,
                          pieces(counts)))
@@ -149,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                 if line.startswith("model name")), "?")
     print(f"machine: {os.cpu_count()} CPUs ({cpu}), load average {load[0]:.1f} before, {load[-1]:.1f} after")
     print(f"model: {PACKAGE.name} (random weights, transformer-base shape, int8), beam {settings.beam_size}, "
-          f"every sentence decoded to {args.max_length} pieces; glossary enforcement on, no memory")
+          f"decoding capped at {args.max_length} pieces (TRANSLATOR_MAX_DECODING_LENGTH); "
+          "glossary enforcement on, no memory")
     print(f"work: {args.paragraphs} paragraphs in {files} articles, Ray tasks of up to {args.task_sentences} "
           f"sentences; Ray {ray.__version__} local instance "
           f"start {ray_start:.1f} s (not in the figures below; worker start and model load are)")
@@ -157,6 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     for name, wall, _, n in rows:
         print(f"{name:40} {wall:7.2f} {files / wall:8.2f} {n:7d} {n / wall:9.1f} {rows[0][1] / wall:8.2f}×")
     print(f"outputs of the three runs identical byte for byte: {same}")
+    print("fixed cost of a --ray run (start the workers, ship and load the model, one one-paragraph file): "
+          + ", ".join(f"{w} worker{'s' * (w > 1)} {s:.2f} s" for w, s in fixed.items()))
+    for (name, wall, _, n), workers in zip(rows[1:], (1, 2)):
+        steady = wall - fixed[workers]
+        print(f"{name} without it: {files / steady:.2f} files/s, {n / steady:.1f} pieces/s "
+              f"({rows[0][1] / steady:.2f}× local)")
     return 0
 
 
