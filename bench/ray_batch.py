@@ -38,6 +38,7 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 from batch_speed import PACKAGE, seed_paragraphs, write_articles  # noqa: E402
 
+from translator.batch import BatchOptions  # noqa: E402
 from translator.batch_ray import RayBackend, RayOptions, ShippedPackage  # noqa: E402
 from translator.config import Settings  # noqa: E402
 from translator.mt.engine import ArgosEngine, Engine  # noqa: E402
@@ -80,15 +81,17 @@ def pieces(counts: Path) -> int:
     return sum(int(line) for line in counts.read_text().split()) if counts.exists() else 0
 
 
-def run(folder: Path, settings: Settings, backend: RayBackend | None, counts: Path) -> tuple[float, object]:
-    from translator.batch import BatchOptions, run_batch
+def run(folder: Path, settings: Settings, backend: RayBackend | None, counts: Path,
+        chunk_sentences: int) -> tuple[float, object]:
+    from translator.batch import run_batch
     from translator.glossary.enforce import enforcer_from_settings
 
     enforcer = enforcer_from_settings(settings, folder)
     engine = counted(ArgosEngine(PACKAGE, settings), counts)
     started = time.perf_counter()
-    report = run_batch(BatchOptions(folder, folder / "out"), engine, enforcer, None, settings=settings,
-                       glossary=enforcer.glossary, backend=backend)
+    options = BatchOptions(folder, folder / "out", chunk_sentences=chunk_sentences)
+    report = run_batch(options, engine, enforcer, None, settings=settings, glossary=enforcer.glossary,
+                       backend=backend)
     wall = time.perf_counter() - started
     assert report.ok, [f.reason for f in report.files if f.status != "ok"]
     return wall, report
@@ -100,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-article", type=int, default=5, help="paragraphs per article file")
     parser.add_argument("--max-length", type=int, default=64,
                         help="absolute decoding cap (Settings.max_decoding_length, TRANSLATOR_MAX_DECODING_LENGTH)")
-    parser.add_argument("--task-sentences", type=int, default=RayOptions.task_sentences,
-                        help="sentences per Ray task (whole files)")
+    parser.add_argument("--chunk-sentences", type=int, default=BatchOptions.chunk_sentences,
+                        help="sentences per engine call = per Ray task (whole files; BatchOptions.chunk_sentences)")
     args = parser.parse_args(argv)
     if not (PACKAGE / "model" / "model.bin").is_file():
         subprocess.run([sys.executable, str(ROOT / "scripts" / "build_random_model.py")], check=True)
@@ -116,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         counts = work / "local.pieces"
         folder = work / "local"
         write_articles(folder, paragraphs, args.per_article)
-        wall, report = run(folder, settings, None, counts)
+        wall, report = run(folder, settings, None, counts, args.chunk_sentences)
         rows.append(("local batch (1 process, 2 threads)", wall, report, pieces(counts)))
 
         started = time.perf_counter()
@@ -128,14 +131,13 @@ def main(argv: list[str] | None = None) -> int:
             tiny = work / f"tiny{workers}"
             write_articles(tiny, paragraphs[:1], 1)
             backend = RayBackend(RayOptions(workers=workers), settings, shipped(settings, work / "tiny.pieces"))
-            fixed[workers] = run(tiny, settings, backend, work / "unused.pieces")[0]
+            fixed[workers] = run(tiny, settings, backend, work / "unused.pieces", args.chunk_sentences)[0]
         for workers in (1, 2):
             counts = work / f"ray{workers}.pieces"
             folder = work / f"ray{workers}"
             write_articles(folder, paragraphs, args.per_article)
-            options = RayOptions(workers=workers, task_sentences=args.task_sentences)
-            backend = RayBackend(options, settings, shipped(settings, counts))
-            wall, report = run(folder, settings, backend, work / "unused.pieces")
+            backend = RayBackend(RayOptions(workers=workers), settings, shipped(settings, counts))
+            wall, report = run(folder, settings, backend, work / "unused.pieces", args.chunk_sentences)
             threads = backend.description.split("(")[1].split(" each")[0]
             rows.append((f"--ray, {workers} worker{'s' * (workers > 1)} ({threads} each)", wall, report,
                          pieces(counts)))
@@ -152,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model: {PACKAGE.name} (random weights, transformer-base shape, int8), beam {settings.beam_size}, "
           f"decoding capped at {args.max_length} pieces (TRANSLATOR_MAX_DECODING_LENGTH); "
           "glossary enforcement on, no memory")
-    print(f"work: {args.paragraphs} paragraphs in {files} articles, Ray tasks of up to {args.task_sentences} "
-          f"sentences; Ray {ray.__version__} local instance "
+    print(f"work: {args.paragraphs} paragraphs in {files} articles, engine calls (= Ray tasks) of up to "
+          f"{args.chunk_sentences} sentences; Ray {ray.__version__} local instance "
           f"start {ray_start:.1f} s (not in the figures below; worker start and model load are)")
     print(f"{'configuration':40} {'wall s':>7} {'files/s':>8} {'pieces':>7} {'pieces/s':>9} {'vs local':>9}")
     for name, wall, _, n in rows:

@@ -67,27 +67,29 @@ def test_chunks_keep_progress_moving(tmp_path: Path) -> None:
     assert 2 <= engine.calls <= 6
 
 
-def test_chunks_are_sized_to_the_measured_speed(tmp_path: Path) -> None:
+def test_chunks_follow_a_plan_of_whole_files_that_never_depends_on_timing(tmp_path: Path) -> None:
+    """The same files always share the same engine calls (local batch and Ray tasks: the same English)."""
     make_articles(tmp_path / "in", 12)
 
     class TimedEngine(CountingEngine):
-        """10 ms per sentence, so about `chunk_seconds / 0.01` sentences per later call."""
-
-        def __init__(self) -> None:
+        def __init__(self, delay: float) -> None:
             super().__init__()
+            self.delay = delay
             self.sizes: list[int] = []
 
         def translate(self, sentences):  # type: ignore[no-untyped-def]
             self.sizes.append(len(sentences))
-            time.sleep(0.01 * len(sentences))
+            time.sleep(self.delay * len(sentences))
             return super().translate(sentences)
 
-    engine = TimedEngine()
-    options = BatchOptions(tmp_path / "in", tmp_path / "out", first_chunk_sentences=8, chunk_seconds=0.1)
-    report = run_batch(options, engine)
-    assert report.ok and len(engine.sizes) >= 3
-    assert engine.sizes[0] <= 8 + 8  # the first call measures (whole files only, so it may overshoot one file)
-    assert all(size <= 10 + 8 for size in engine.sizes[1:])  # then about 0.1 s / 10 ms per call
+    sizes = []
+    for n, delay in enumerate((0.0, 0.01)):
+        engine = TimedEngine(delay)
+        options = BatchOptions(tmp_path / "in", tmp_path / f"out{n}", first_chunk_sentences=8, chunk_sentences=20)
+        assert run_batch(options, engine).ok
+        sizes.append(engine.sizes)
+    assert sizes[0] == sizes[1] and len(sizes[0]) >= 3
+    assert sizes[0][0] <= 8 + 8 and all(size <= 20 + 8 for size in sizes[0][1:])  # whole files: may overshoot one
 
 
 @pytest.mark.parametrize("fmt, suffix, needle", [

@@ -130,10 +130,11 @@ def test_same_english_report_and_memory_as_local_batch_then_resume(
         enforcer = enforcer_from_settings(installed, in_dir)
         backend = None
         if name == "ray":
-            backend = RayBackend(RayOptions(workers=2, task_sentences=12), installed)
+            backend = RayBackend(RayOptions(workers=2), installed)
             backend.ship(package)
         with TranslationMemory.for_folder(in_dir, engine.label, enforcer.fingerprint) as memory:
-            report = run_batch(BatchOptions(in_dir, in_dir / "out"), engine, enforcer, memory,
+            options = BatchOptions(in_dir, in_dir / "out", first_chunk_sentences=12, chunk_sentences=24)
+            report = run_batch(options, engine, enforcer, memory,
                                glossary=enforcer.glossary, backend=backend)
             runs[name] = (report, memory.entries())
     local, ray_run = runs["local"][0], runs["ray"][0]
@@ -169,8 +170,8 @@ def test_killed_worker_is_restarted_and_a_file_that_kills_every_time_fails_alone
     write_inputs(in_dir, 2)
     (in_dir / "killer.ar.txt").write_text("عنوان (kill-once)\n\nفقرة أولى.\n", encoding="utf-8")
     (in_dir / "poison.ar.txt").write_text("عنوان (poison)\n", encoding="utf-8")
-    backend = RayBackend(RayOptions(workers=2, task_sentences=8), Settings(), FakeSource(marks))
-    report = run_batch(BatchOptions(in_dir, tmp_path / "ray"), FakeEngine(), backend=backend)
+    backend = RayBackend(RayOptions(workers=2), Settings(), FakeSource(marks))
+    report = run_batch(BatchOptions(in_dir, tmp_path / "ray", chunk_sentences=8), FakeEngine(), backend=backend)
     status = {f.file: (f.status, f.reason) for f in report.files}
     assert status["killer.ar.txt"] == ("ok", "")
     assert status["poison.ar.txt"][0] == "failed" and "died" in status["poison.ar.txt"][1]
@@ -197,8 +198,8 @@ DRIVER = textwrap.dedent("""
 
     ray.init(address=sys.argv[1], logging_level="WARNING", log_to_driver=False,
              runtime_env={"env_vars": {"PYTHONPATH": sys.argv[4]}})
-    backend = RayBackend(RayOptions(workers=2, task_sentences=4), Settings(), FakeSource(delay=0.15))
-    run_batch(BatchOptions(Path(sys.argv[2]), Path(sys.argv[3])), FakeEngine(), backend=backend)
+    backend = RayBackend(RayOptions(workers=2), Settings(), FakeSource(delay=0.15))
+    run_batch(BatchOptions(Path(sys.argv[2]), Path(sys.argv[3]), chunk_sentences=4), FakeEngine(), backend=backend)
 """)
 
 

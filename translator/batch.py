@@ -53,12 +53,10 @@ class BatchOptions:
     """Output format: md, txt or bilingual."""
     force: bool = False
     """Redo every file even if the report says it is done."""
-    chunk_sentences: int = 2000
-    """Most sentences per engine call (several files together)."""
+    chunk_sentences: int = 256
+    """Most sentences per engine call (several whole files together; one Ray task)."""
     first_chunk_sentences: int = 64
-    """Sentences of the first call, which measures the speed for sizing the next ones."""
-    chunk_seconds: float = 8.0
-    """Aim for engine calls of about this long, so progress moves while the model stays busy."""
+    """Sentences of the first call, so the progress moves early."""
     max_bytes: int = MAX_TEXT_BYTES
 
 
@@ -187,24 +185,14 @@ class _Run:
         return todo
 
     def chunks(self, todo: list[FileResult]) -> Iterator[list[FileResult]]:
-        """Group whole files into engine calls sized to about `chunk_seconds` of model work.
+        """The files of each engine call, as plan_chunks groups them."""
+        by_key = {r.file: r for r in todo}
+        for keys in self.plan(todo):
+            yield [by_key[k] for k in keys]
 
-        The first call is small (`first_chunk_sentences`) to measure the speed; later calls
-        get as many sentences as that speed does in `chunk_seconds`, up to `chunk_sentences`:
-        big enough to keep the model busy, small enough for the progress bar to move.
-        """
-        target = min(self.options.first_chunk_sentences, self.options.chunk_sentences)
-        queue = list(todo)
-        while queue:
-            chunk = [queue.pop(0)]
-            size = self.sentences[chunk[0].file]
-            while queue and size + self.sentences[queue[0].file] <= target:
-                size += self.sentences[queue[0].file]
-                chunk.append(queue.pop(0))
-            started = time.perf_counter()
-            yield chunk
-            rate = size / max(time.perf_counter() - started, 1e-3)
-            target = max(16, min(self.options.chunk_sentences, int(rate * self.options.chunk_seconds)))
+    def plan(self, todo: list[FileResult]) -> list[list[str]]:
+        return plan_chunks([r.file for r in todo], self.sentences, self.options.first_chunk_sentences,
+                           self.options.chunk_sentences)
 
     def translate_chunk(self, chunk: list[FileResult]) -> None:
         """Translate a chunk of files in this process (one engine call) and write each."""
@@ -246,6 +234,28 @@ class _Run:
             r.status, r.reason = "failed", describe_os_error(exc, r.output)
             return
         r.status = "ok"
+
+
+def plan_chunks(keys: Sequence[str], sentences: dict[str, int], first: int, size: int) -> list[list[str]]:
+    """Whole files, in order, grouped into engine calls of at most `first` sentences, then `size`.
+
+    The plan depends on the files alone, never on timing, and local batch and Ray tasks both
+    follow it: CTranslate2's int8 results for a sentence can change in the last bits with the
+    other sentences padded into its batch, and beam search can turn that into other words (seen
+    with the random-weight model), so the same groups are what give the same English.
+    """
+    chunks: list[list[str]] = []
+    budget, used = min(first, size), 0
+    for key in keys:
+        if chunks and used + sentences[key] <= budget:
+            chunks[-1].append(key)
+            used += sentences[key]
+            continue
+        if chunks:
+            budget = size
+        chunks.append([key])
+        used = sentences[key]
+    return chunks
 
 
 def run_batch(
@@ -298,7 +308,7 @@ def run_batch(
     run.save_report()
     run.tick()
     if backend is not None:
-        backend.run(run, [r.file for r in todo], enforcer, memory, glossary, options.fmt)
+        backend.run(run, run.plan(todo), enforcer, memory, glossary, options.fmt)
         run.save_report()
         return run.report
     for chunk in run.chunks(todo):

@@ -26,7 +26,6 @@ import socket
 import tempfile
 import time
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -156,8 +155,6 @@ class RayOptions:
     """'' starts a local Ray instance; 'auto', 'HOST:PORT' or 'ray://HOST:10001' joins a cluster."""
     workers: int = 0
     """Engines to start (0: one per `threads` CPUs of the cluster, or one per GPU on cuda)."""
-    task_sentences: int = 64
-    """Sentences per task (whole files; at least one file): small keeps the progress moving."""
     start_timeout: float = 180.0
     """Seconds to wait for the workers to load the model before giving up in one line."""
 
@@ -199,10 +196,11 @@ class RayBackend:
         """Send this installed model package to the workers (once, through the object store)."""
         self.source = ShippedPackage.from_folder(package, self.settings)
 
-    def run(self, run: BatchRun, keys: Sequence[str], enforcer: Enforcer | None, memory: Memory | None,
+    def run(self, run: BatchRun, tasks: list[list[str]], enforcer: Enforcer | None, memory: Memory | None,
             glossary: Any, fmt: str) -> None:
-        """Translate the files `keys` of `run`, writing each as its results come back."""
-        if not keys:
+        """Translate the files of `run`, one task per group of `tasks` (the local batch's engine
+        calls, see translator.batch.plan_chunks), writing each file as its results come back."""
+        if not tasks:
             return
         source = self.source
         if source is None:
@@ -214,7 +212,7 @@ class RayBackend:
             self.description = pool.description
             run.note_backend({"workers": pool.count, "resources": pool.resources,
                               "cpus": pool.kernels()})
-            pool.drain(run, _tasks(run, keys, self.options.task_sentences), memory)
+            pool.drain(run, tasks, memory)
         finally:
             if started_here:
                 self.ray.shutdown()  # stops a local instance; on a cluster, this driver's workers
@@ -255,20 +253,6 @@ class RayBackend:
         workers = self.options.workers or max(1, cpus // threads)
         per_worker = max(1, min(threads, cpus // workers)) if self.options.workers else threads
         return workers, {"num_cpus": per_worker}
-
-
-def _tasks(run: BatchRun, keys: Sequence[str], budget: int) -> list[list[str]]:
-    """Whole files grouped up to `budget` sentences per task, in report order."""
-    tasks: list[list[str]] = []
-    size = 0
-    for key in keys:
-        if tasks and size + run.sentences[key] <= budget:
-            tasks[-1].append(key)
-            size += run.sentences[key]
-        else:
-            tasks.append([key])
-            size = run.sentences[key]
-    return tasks
 
 
 class _Pool:
