@@ -103,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-article", type=int, default=5, help="paragraphs per article file")
     parser.add_argument("--max-length", type=int, default=64,
                         help="absolute decoding cap (Settings.max_decoding_length, TRANSLATOR_MAX_DECODING_LENGTH)")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                        help="cuda: one GPU per Ray worker (num_gpus=1); needs 2 GPUs for the 2-worker run")
     parser.add_argument("--chunk-sentences", type=int, default=BatchOptions.chunk_sentences,
                         help="sentences per engine call = per Ray task (whole files; BatchOptions.chunk_sentences)")
     args = parser.parse_args(argv)
@@ -114,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     load = [os.getloadavg()[0]]
     rows = []
     try:
-        settings = Settings(home=work / "home", max_decoding_length=args.max_length)  # shipped to the workers
+        settings = Settings(home=work / "home", max_decoding_length=args.max_length,  # shipped to the workers
+                            device=args.device)
         paragraphs = seed_paragraphs(args.paragraphs)
         counts = work / "local.pieces"
         folder = work / "local"
@@ -150,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     files = rows[0][2].counts()["files"]  # type: ignore[attr-defined]
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs ({cpu}), load average {load[0]:.1f} before, {load[-1]:.1f} after")
+    print(f"machine: {os.cpu_count()} CPUs ({cpu}), device {args.device}, "
+          f"load average {load[0]:.1f} before, {load[-1]:.1f} after")
     print(f"model: {PACKAGE.name} (random weights, transformer-base shape, int8), beam {settings.beam_size}, "
           f"decoding capped at {args.max_length} pieces (TRANSLATOR_MAX_DECODING_LENGTH); "
           "glossary enforcement on, no memory")
