@@ -316,20 +316,22 @@ class ArgosEngine:
     def _translate_tokens(self, tokens: list[list[str]], n: int = 1) -> list[list[list[str]]]:
         """The `n` best hypotheses (pieces) for each tokenised sentence, batched.
 
-        Sentences are sorted by length so each token-budgeted sub-batch holds sentences of
-        similar size (little padding); CTranslate2 spreads the sub-batches over its
-        `inter_threads` translators. Grouping by exact length (no padding at all) was measured
-        2-3x slower on the seed articles with a transformer-base int8 model, whose outputs
-        were identical to one-by-one translation anyway (docs/models.md). Sentences with the
-        same decoding cap go in one asynchronous call; the calls run side by side.
+        A sub-batch only ever holds sentences of one length, so no sentence is padded: its
+        English depends on itself alone, never on which other sentences (files, chunks, a
+        resumed or forced run) share the call. Mixed-length batches padded the shorter
+        sentences, and with some CPU kernels (oneDNN on AVX2, as on AMD) padding changed their
+        English (bench/batch_invariance.py, which also measures the cost). Each length goes in
+        one asynchronous call with its decoding cap; the calls run side by side on
+        CTranslate2's `inter_threads` translators.
         """
         order = sorted(range(len(tokens)), key=lambda i: (len(tokens[i]), i))
         target_prefix = self.info.target_prefix.split()
         groups: dict[int, list[int]] = {}
         for i in order:
-            groups.setdefault(self.decoding_cap(len(tokens[i])), []).append(i)
+            groups.setdefault(len(tokens[i]), []).append(i)
         pending = []
-        for cap, members in groups.items():
+        for length, members in groups.items():
+            cap = self.decoding_cap(length)
             batch = [tokens[i] for i in members]
             prefix = [target_prefix] * len(batch) if target_prefix else None
             pending.append((members, self._translator.translate_batch(
