@@ -16,6 +16,7 @@ import pytest
 
 from translator.batch import BatchOptions, run_batch
 from translator.config import Settings
+from translator.glossary.enforce import enforcer_from_settings
 from translator.mt.models import load_engine
 from translator.store.memory import TranslationMemory
 
@@ -50,10 +51,14 @@ def test_no_sub_batch_mixes_lengths(installed: Settings) -> None:
 
 
 def _articles(folder: Path, count: int = 6) -> None:
+    """FLORES files (plain text) and seed-article files (dense with glossary names: retries)."""
     lines = sentences()
+    seeds = [line for seed in sorted(SEEDS.glob("*.ar.txt"))
+             for line in seed.read_text(encoding="utf-8").splitlines() if len(line) > 80]
     folder.mkdir(parents=True)
     for i in range(count):
         (folder / f"flores-{i:02d}.txt").write_text("\n\n".join(lines[i * 8:(i + 1) * 8]) + "\n", encoding="utf-8")
+        (folder / f"seeds-{i:02d}.txt").write_text("\n\n".join(seeds[i * 4:(i + 1) * 4]) + "\n", encoding="utf-8")
 
 
 def _english(out: Path) -> dict[str, str]:
@@ -62,17 +67,18 @@ def _english(out: Path) -> dict[str, str]:
 
 def test_same_english_alone_in_a_batch_resumed_and_forced(installed: Settings, tmp_path: Path) -> None:
     engine = load_engine(installed)
+    enforcer = enforcer_from_settings(installed, tmp_path)  # the shipped glossaries: placeholders, retries
     src = tmp_path / "in"
     _articles(src)
-    whole = run_batch(BatchOptions(src, tmp_path / "whole"), engine)
+    whole = run_batch(BatchOptions(src, tmp_path / "whole"), engine, enforcer)
     assert whole.ok
     expected = _english(tmp_path / "whole")
-    assert len(expected) == 6
+    assert len(expected) == 12
     for name in sorted(p.name for p in src.iterdir()):  # each file alone
         alone = tmp_path / "alone" / name
         alone.mkdir(parents=True)
         shutil.copy(src / name, alone / name)
-        run_batch(BatchOptions(alone, alone / "out"), engine)
+        run_batch(BatchOptions(alone, alone / "out"), engine, enforcer)
         assert _english(alone / "out") == {k: v for k, v in expected.items() if k.startswith(name[:-4])}
 
     class Killed(Exception):
@@ -86,12 +92,12 @@ def test_same_english_alone_in_a_batch_resumed_and_forced(installed: Settings, t
             raise Killed
 
     with pytest.raises(Killed):  # interrupted after the first, small chunk
-        run_batch(BatchOptions(src, tmp_path / "resumed", first_chunk_sentences=8), engine,
+        run_batch(BatchOptions(src, tmp_path / "resumed", first_chunk_sentences=8), engine, enforcer,
                   on_progress=kill_after_first_chunk)
-    resumed = run_batch(BatchOptions(src, tmp_path / "resumed", chunk_sentences=20), engine)
+    resumed = run_batch(BatchOptions(src, tmp_path / "resumed", chunk_sentences=20), engine, enforcer)
     assert resumed.ok and resumed.counts()["skipped"] >= 1
     assert _english(tmp_path / "resumed") == expected
     with TranslationMemory.for_folder(src, engine.label, "") as memory:  # forced, with a memory of the first run
-        run_batch(BatchOptions(src, tmp_path / "forced", force=True, chunk_sentences=24), engine, memory=memory)
-        run_batch(BatchOptions(src, tmp_path / "forced", force=True, chunk_sentences=100), engine, memory=memory)
+        run_batch(BatchOptions(src, tmp_path / "forced", force=True, chunk_sentences=24), engine, enforcer, memory)
+        run_batch(BatchOptions(src, tmp_path / "forced", force=True, chunk_sentences=100), engine, enforcer, memory)
     assert _english(tmp_path / "forced") == expected
