@@ -101,7 +101,7 @@ def run_ours(in_dir: Path, out_dir: Path, engine, settings, force: bool) -> tupl
     memory = TranslationMemory.for_folder(in_dir, engine.label, glossary_fingerprint(enforcer))
     with memory, Timer() as timer:
         report = run_batch(BatchOptions(in_dir, out_dir, force=force), engine, enforcer, memory,
-                           settings=settings, glossary=getattr(enforcer, "glossary", None))
+                           settings=settings, glossary=enforcer.glossary if enforcer is not None else None)
     assert report.ok, [f.reason for f in report.files if f.status != "ok"]
     return timer, report
 

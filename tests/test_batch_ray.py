@@ -132,7 +132,7 @@ def test_same_english_report_and_memory_as_local_batch_then_resume(
         if name == "ray":
             backend = RayBackend(RayOptions(workers=2), installed)
             backend.ship(package)
-        with TranslationMemory.for_folder(in_dir, engine.label, enforcer.fingerprint) as memory:
+        with TranslationMemory.for_folder(in_dir, engine.label, enforcer.glossary.fingerprint) as memory:
             options = BatchOptions(in_dir, in_dir / "out", first_chunk_sentences=12, chunk_sentences=24)
             report = run_batch(options, engine, enforcer, memory,
                                glossary=enforcer.glossary, backend=backend)

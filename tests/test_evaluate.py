@@ -194,7 +194,7 @@ def test_evaluate_demo_model_with_glossary_enforcement(
     """Templates the demo model knows, with glossary names: term accuracy and scores are sacrebleu's."""
     from translator.config import SHIPPED_GLOSSARY_DIR
     from translator.glossary.layers import load_glossary
-    from translator.quality.qa import glossary_terms, term_rendering
+    from translator.glossary.terms import distinct_terms, term_rendering
 
     rows = [("وقال فائز السراج إن المحادثات كانت مثمرة.", "Fayez al-Sarraj said that the talks were fruitful."),
             ("وقال لافروف إن الاتفاق مع تركيا مهم.", "Lavrov said that the agreement with Turkey is important."),
@@ -208,7 +208,7 @@ def test_evaluate_demo_model_with_glossary_enforcement(
     assert data["glossary_enforced"] is True
     hyps = read_lines(hyp)
     glossary = load_glossary([SHIPPED_GLOSSARY_DIR])
-    found = [term_rendering(h, entry) for (a, _), h in zip(rows, hyps) for _, entry in glossary_terms(a, glossary)]
+    found = [term_rendering(h, m.entry) for (a, _), h in zip(rows, hyps) for m in distinct_terms(a, glossary)]
     assert data["terms"]["matched"] == len(found) >= 3  # السراج, لافروف, تركيا at least
     assert data["terms"]["preferred"] == found.count("preferred")
     assert data["terms"]["accepted"] == found.count("alt")

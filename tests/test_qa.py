@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from translator.cli import main
+from translator.glossary.layers import Glossary, GlossaryEntry
 from translator.quality.qa import (
     Check,
     Severity,
@@ -22,40 +21,12 @@ from translator.quality.qa import (
 from translator.store.review import ReviewState, save_review
 from translator.text.document import read_article
 
-
-@dataclass(frozen=True)
-class Entry:
-    ar: str
-    en: str
-    alt: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Match:
-    entry: Entry
-    start: int
-    end: int
-
-
-@dataclass
-class TinyGlossary:
-    """A stand-in with the same `match(text)` shape as translator.glossary.layers.Glossary."""
-
-    entries: list[Entry] = field(default_factory=list)
-
-    def match(self, text: str) -> list[Match]:
-        found = []
-        for e in self.entries:
-            for m in re.finditer(re.escape(e.ar), text):
-                found.append(Match(e, m.start(), m.end()))
-        return found
-
-
-GLOSSARY = TinyGlossary([
-    Entry("السراج", "Fayez al-Sarraj", ("al-Sarraj", "Sarraj")),
-    Entry("لافروف", "Sergey Lavrov", ("Lavrov",)),
-    Entry("حفتر", "Khalifa Haftar"),
-    Entry("حكومة الوفاق", "Government of National Accord", ("GNA",)),
+GLOSSARY = Glossary.from_entries([
+    GlossaryEntry(("السراج",), "Fayez al-Sarraj", "person", ("al-Sarraj", "Sarraj")),
+    GlossaryEntry(("لافروف",), "Sergey Lavrov", "person", ("Lavrov",)),
+    GlossaryEntry(("حفتر",), "Khalifa Haftar", "person"),
+    GlossaryEntry(("حكومة الوفاق",), "Government of National Accord", "organisation", ("GNA",)),
+    GlossaryEntry(("مولود جاويش أوغلو",), "Mevlüt Çavuşoğlu", "person"),
 ])
 
 

@@ -30,8 +30,10 @@ from translator.batch_report import (
     same_work,
 )
 from translator.batch_work import FileWork, translate_articles
+from translator.config import Settings
 from translator.errors import InputError, describe_os_error
 from translator.fileio import MAX_TEXT_BYTES, atomic_write_text, decode_user_text, read_user_bytes
+from translator.glossary.layers import Glossary
 from translator.mt.engine import Engine, cpu_kernels
 from translator.mt.pipeline import Enforcer, Memory, ParagraphTranslation
 from translator.store.export import RENDERERS, SUFFIXES, article_files
@@ -72,17 +74,19 @@ class Progress:
     sentences_total: int
 
 
-def build_manifest(options: BatchOptions, engine: Engine, enforcer: Any, settings: Any = None) -> dict[str, Any]:
+#: Settings recorded in the manifest (fields of translator.config.Settings).
+MANIFEST_SETTINGS = ("device", "inter_threads", "intra_threads", "beam_size", "max_batch_tokens", "max_decoding_length",
+                     "decoding_ratio", "decoding_extra", "no_repeat_ngram_size", "hypotheses")
+
+
+def build_manifest(options: BatchOptions, engine: Engine, enforcer: Enforcer | None,
+                   settings: Settings | None = None) -> dict[str, Any]:
     """What produced the outputs: model, glossary, format and engine settings."""
-    knobs = {}
-    if settings is not None:
-        knobs = {k: getattr(settings, k) for k in
-                 ("device", "inter_threads", "intra_threads", "beam_size", "max_batch_tokens", "max_decoding_length",
-                  "decoding_ratio", "decoding_extra", "no_repeat_ngram_size", "hypotheses") if hasattr(settings, k)}
+    knobs = {k: getattr(settings, k) for k in MANIFEST_SETTINGS} if settings is not None else {}
     return {
         "tool": f"translator {__version__}",
         "model": engine.label,
-        "demo_model": bool(getattr(engine, "is_demo", False)),
+        "demo_model": engine.is_demo,
         "glossary_fingerprint": glossary_fingerprint(enforcer),
         "glossary_enforced": enforcer is not None,
         "format": options.fmt,
@@ -103,7 +107,7 @@ class _Run:
     """State of one batch run (kept out of run_batch to keep that readable)."""
 
     def __init__(self, options: BatchOptions, engine: Engine, enforcer: Enforcer | None,
-                 memory: Memory | None, manifest: dict[str, Any], glossary: Any,
+                 memory: Memory | None, manifest: dict[str, Any], glossary: Glossary | None,
                  on_progress: Callable[[Progress], None] | None) -> None:
         self.options = options
         self.engine = engine
@@ -264,8 +268,8 @@ def run_batch(
     enforcer: Enforcer | None = None,
     memory: Memory | None = None,
     *,
-    settings: Any = None,
-    glossary: Any = None,
+    settings: Settings | None = None,
+    glossary: Glossary | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     backend: RayBackend | None = None,
 ) -> BatchReport:

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from translator.mt.pipeline import Enforcer
+
 REPORT_NAME = "batch-report.json"
 MANIFEST_NAME = "batch-manifest.json"
 REPORT_VERSION = 1
@@ -67,15 +69,9 @@ class BatchReport:
                 "files": [asdict(f) for f in self.files]}
 
 
-def glossary_fingerprint(enforcer: Any) -> str:
+def glossary_fingerprint(enforcer: Enforcer | None) -> str:
     """The fingerprint of the enforcer's glossary ('' without one)."""
-    if enforcer is None:
-        return ""
-    for owner in (enforcer, getattr(enforcer, "glossary", None)):
-        value = getattr(owner, "fingerprint", None)
-        if value is not None:
-            return str(value() if callable(value) else value)
-    return ""
+    return enforcer.glossary.fingerprint if enforcer is not None else ""
 
 
 def same_work(old: dict[str, Any], new: dict[str, Any]) -> bool:

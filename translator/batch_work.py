@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from translator.errors import TranslatorError
+from translator.glossary.layers import Glossary
 from translator.mt.engine import Engine
 from translator.mt.pipeline import Enforcer, Memory, ParagraphTranslation, translate_paragraphs
 from translator.store.export import RENDERERS, render_machine_markdown
@@ -64,7 +65,7 @@ def translate_articles(
     engine: Engine,
     enforcer: Enforcer | None,
     memory: Memory | None,
-    glossary: Any,
+    glossary: Glossary | None,
     fmt: str,
     on_paragraph: Callable[[int, ParagraphTranslation], None] | None = None,
 ) -> list[FileWork]:
@@ -99,14 +100,14 @@ def translate_articles(
     return works
 
 
-def _file_work(key: str, article: Article, results: list[ParagraphTranslation], glossary: Any, fmt: str,
+def _file_work(key: str, article: Article, results: list[ParagraphTranslation], glossary: Glossary | None, fmt: str,
                model: str, seconds: float) -> FileWork:
     work = FileWork(key, paragraphs=len(results), seconds=round(seconds, 3))
     work.from_memory = sum(1 for res in results if res.from_memory)
     for res in results:
         for term in res.terms:
             work.terms_found += 1
-            if _term_ok(term):
+            if term.enforced:
                 work.terms_enforced += 1
             else:
                 work.terms_missing += 1
@@ -118,19 +119,7 @@ def _file_work(key: str, article: Article, results: list[ParagraphTranslation], 
     return work
 
 
-def _term_ok(term: Any) -> bool:
-    """Whether a per-term result from the enforcer says the term is in the English."""
-    for name in ("ok", "found", "present", "enforced"):
-        value = getattr(term, name, None)
-        if value is not None and not callable(value):
-            return bool(value)
-    status = getattr(term, "status", None)
-    if status is not None:
-        return str(getattr(status, "value", status)).lower() not in {"missing", "failed", "absent"}
-    return True
-
-
-def _qa(article: Article, results: list[ParagraphTranslation], glossary: Any) -> list[dict[str, Any]]:
+def _qa(article: Article, results: list[ParagraphTranslation], glossary: Glossary | None) -> list[dict[str, Any]]:
     """QA findings of one translated article, as JSON-ready dicts."""
     from translator.quality.qa import check_article
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.conftest import ROOT, SEEDS, FakeEngine
 from translator.config import Settings
@@ -17,6 +18,16 @@ from translator.tui.factory import build_app
 
 ARTICLE = "turkey-russia-libya-syria.ar.txt"
 SIZE = (120, 40)
+
+
+async def settle(pilot: Pilot[Any], quiet: float = 0.0) -> None:
+    """Wait for the desk's workers and the screen refresh; `quiet` seconds more for snapshots
+    (scrolls happen after the last refresh, the side panel follows typing after 0.4 s)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    if quiet:
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(quiet)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import TextArea
 
 from tests.conftest import FakeEngine
-from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
+from tests.tui.conftest import ARTICLE, SIZE, DeskFactory, settle
 from translator.errors import LockedError
 from translator.store.review import Status, english_path, state_path
 from translator.tui.screens.review import ReviewScreen
@@ -26,15 +26,10 @@ def editor(app) -> TextArea:  # type: ignore[no-untyped-def]
     return app.screen.query_one("#target", TextArea)
 
 
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_open_translates_every_paragraph_in_the_background(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = review(app)
         session = screen.session
         translatable = session.article.translatable
@@ -63,7 +58,7 @@ async def test_navigate_edit_accept_save_quit_and_resume_without_model_calls(
     path = folder / ARTICLE
     app = make_desk(path, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = review(app)
         session = screen.session
         order = [p.index for p in session.article.translatable]
@@ -96,7 +91,7 @@ async def test_navigate_edit_accept_save_quit_and_resume_without_model_calls(
     again = FakeEngine()
     app2 = make_desk(path, again)
     async with app2.run_test(size=SIZE) as pilot:
-        await settle(app2, pilot)
+        await settle(pilot)
         screen = review(app2)
         assert again.sentences == []  # every paragraph was already translated: zero model calls
         assert screen.session.status(order[1]) is Status.REVIEWED
@@ -108,7 +103,7 @@ async def test_typing_is_autosaved_within_seconds(make_desk: DeskFactory, folder
     path = folder / ARTICLE
     app = make_desk(path, engine, autosave_seconds=0.2)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press(*" more")
         await pilot.pause(1.0)
         screen = review(app)
@@ -121,7 +116,7 @@ async def test_typing_is_autosaved_within_seconds(make_desk: DeskFactory, folder
 async def test_revert_and_next_unreviewed(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = review(app)
         first = screen.active
         machine = editor(app).text
@@ -137,7 +132,7 @@ async def test_revert_and_next_unreviewed(make_desk: DeskFactory, folder: Path, 
 async def test_second_desk_on_the_same_article_is_refused(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         with pytest.raises(LockedError, match="already open in another desk"):
             make_desk(folder / ARTICLE, FakeEngine())
 
@@ -159,7 +154,7 @@ async def test_demo_model_is_labelled(make_desk: DeskFactory, folder: Path) -> N
     engine.is_demo = True  # type: ignore[misc]
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert "demo model — not for real work" in str(app.screen.query_one(DeskHeader).render())
 
 
@@ -173,7 +168,7 @@ async def test_folder_lists_articles_and_opens_one(make_desk: DeskFactory, folde
         names = [s.name for s in app.screen.summaries]
         assert names == sorted(names) and ARTICLE in names
         await pilot.press("down", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = review(app)
         assert screen.session.article.path.name == names[1]
         await pilot.press("f2")
@@ -187,7 +182,7 @@ async def test_folder_lists_articles_and_opens_one(make_desk: DeskFactory, folde
 async def test_find_and_arabic_toggle(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = review(app)
         await pilot.press("ctrl+f")
         await pilot.press(*"لافروف", "enter")
@@ -201,7 +196,7 @@ async def test_find_and_arabic_toggle(make_desk: DeskFactory, folder: Path, engi
 async def test_help_lists_every_binding(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         keys = app.active_bindings_table(app.screen)
         described = {d for _, d in keys}
         for binding in ReviewScreen.BINDINGS:

@@ -8,7 +8,7 @@ from textual import events
 from textual.widgets import Input
 
 from tests.conftest import FakeEngine
-from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
+from tests.tui.conftest import ARTICLE, SIZE, DeskFactory, settle
 from translator.store.review import Status
 from translator.tui.screens.add_term import AddTermScreen
 from translator.tui.screens.review import ReviewScreen
@@ -18,11 +18,6 @@ TERM_AR = "مكالمة هاتفية"
 TERM_EN = "phone call"
 
 
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def paragraph_with(screen: ReviewScreen, text: str) -> int:
     return next(p.index for p in screen.session.paragraphs if text in p.text)
 
@@ -30,7 +25,7 @@ def paragraph_with(screen: ReviewScreen, text: str) -> int:
 async def test_source_terms_are_highlighted_and_listed(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         source = screen.query_one("#active-source", SourceText)
@@ -43,7 +38,7 @@ async def test_source_terms_are_highlighted_and_listed(make_desk: DeskFactory, f
 async def test_add_term_writes_yaml_rehighlights_and_reenforces(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         index = paragraph_with(screen, TERM_AR)
@@ -55,7 +50,7 @@ async def test_add_term_writes_yaml_rehighlights_and_reenforces(make_desk: DeskF
         app.screen.query_one("#term-arabic", Input).value = TERM_AR
         app.screen.query_one("#term-english", Input).value = TERM_EN
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is screen
         project = folder / "glossary.yaml"
         text = project.read_text(encoding="utf-8")
@@ -77,7 +72,7 @@ async def test_glossary_edited_outside_is_reloaded_and_a_broken_file_keeps_the_l
     project = folder / "glossary.yaml"
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         size = screen.services.glossary_size()
@@ -100,7 +95,7 @@ async def test_broken_glossary_at_open_still_opens_the_desk(make_desk: DeskFacto
     (folder / "glossary.yaml").write_text("- ar: [broken\n", encoding="utf-8")
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         errors = [n for n in app._notifications if n.severity == "error"]
         assert errors and "glossary.yaml" in errors[0].message
@@ -111,7 +106,7 @@ async def test_add_term_overriding_a_shipped_entry_keeps_its_alternatives_and_sa
 ) -> None:
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         shipped = next(e for e in screen.services.glossary.active_entries if e.alt)
@@ -121,7 +116,7 @@ async def test_add_term_overriding_a_shipped_entry_keeps_its_alternatives_and_sa
         form.query_one("#term-arabic", Input).value = shipped.ar[0]
         form.query_one("#term-english", Input).value = "Project English"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         entry = screen.services.glossary.lookup(shipped.ar[0])
         assert entry.en == "Project English"
         assert set(shipped.english_forms) <= set(entry.alt)  # nothing the shipped entry accepted is lost
@@ -134,7 +129,7 @@ async def test_add_term_into_a_broken_file_keeps_the_form_open_with_the_typing(
 ) -> None:
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         (folder / "glossary.yaml").write_text("- ar: [broken\n", encoding="utf-8")
         await pilot.press("ctrl+g")
         form = app.screen
@@ -155,7 +150,7 @@ async def test_add_term_tab_in_a_fast_burst_keeps_each_word_in_its_field(
 
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("ctrl+g")
         form = app.screen
         assert isinstance(form, AddTermScreen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import FakeEngine
-from tests.tui.conftest import ARTICLE, SIZE, DeskFactory
+from tests.tui.conftest import ARTICLE, SIZE, DeskFactory, settle
 from translator.config import Settings
 from translator.mt.models import install_package_file
 from translator.session import DeskOptions
@@ -16,11 +16,6 @@ from translator.tui.screens.review import ReviewScreen
 from translator.tui.widgets import DeskHeader
 
 
-async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_installed_demo_model_translates_and_is_labelled_then_resume_costs_nothing(
     desk_settings: Settings, folder: Path, demo_model_file: Path
 ) -> None:
@@ -28,7 +23,7 @@ async def test_installed_demo_model_translates_and_is_labelled_then_resume_costs
     options = DeskOptions(watch_seconds=0, cursor_blink=False)
     app = build_app(folder / ARTICLE, desk_settings, options=options, memory=False)  # engine as the CLI finds it
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         engine = screen.services.engine
@@ -43,7 +38,7 @@ async def test_installed_demo_model_translates_and_is_labelled_then_resume_costs
 
     app2 = build_app(folder / ARTICLE, desk_settings, options=options, memory=False)
     async with app2.run_test(size=SIZE) as pilot:
-        await settle(app2, pilot)
+        await settle(pilot)
         assert app2.screen.services.engine.calls == 0  # type: ignore[union-attr]  # resumed from review.json
 
 
@@ -54,7 +49,7 @@ async def test_memory_gets_reviewed_work_and_suggests_it_in_another_article(
     (folder / "other.ar.txt").write_text(f"{title} اليوم\n\nنص آخر\n", encoding="utf-8")
     app = make_desk(folder / ARTICLE, engine, memory=True)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         screen.query_one("#target").text = "Experts: Turkey and Russia coordinate on Libya and Syria"  # type: ignore[attr-defined]
@@ -62,7 +57,7 @@ async def test_memory_gets_reviewed_work_and_suggests_it_in_another_article(
         await pilot.press("ctrl+q")
     app2 = make_desk(folder / "other.ar.txt", FakeEngine(), memory=True)
     async with app2.run_test(size=SIZE) as pilot:
-        await settle(app2, pilot)
+        await settle(pilot)
         screen = app2.screen
         assert isinstance(screen, ReviewScreen)
         targets = [s.target for s in screen._suggestions]
@@ -75,7 +70,7 @@ async def test_memory_gets_reviewed_work_and_suggests_it_in_another_article(
 async def test_glossary_and_qa_panels_and_command_palette(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:
     app = make_desk(folder / ARTICLE, engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f4")
         assert isinstance(app.screen, ListingScreen) and len(app.screen.rows) > 50
         await pilot.press("escape")

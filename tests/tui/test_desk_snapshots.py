@@ -5,6 +5,7 @@ Review SVG diffs before `pytest tests/tui --snapshot-update`.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from textual.pilot import Pilot
 
 from tests.conftest import FakeEngine
 from tests.tui.conftest import ARTICLE, SIZE
+from tests.tui.conftest import settle as tui_settle
 from translator.config import Settings
 from translator.session import DeskOptions
 from translator.tui.app import TranslatorApp
@@ -42,17 +44,14 @@ def snap_desk(tmp_path: Path, folder: Path) -> Any:
         # Enforcement and QA wording belong to other modules (tested there and in the Pilot
         # tests); leaving them out keeps these screens stable when those modules evolve.
         app.services.enforcer = lambda: None  # type: ignore[method-assign]
-        app.services.has_qa = False
+        app.services.findings = lambda source, target: None  # type: ignore[method-assign]
         return app
 
     return make
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.6)  # scrolls after the last refresh; the side panel follows typing after 0.4 s
+#: Snapshots wait 0.6 s more: scrolls happen after the last refresh; the side panel follows typing after 0.4 s.
+settle = functools.partial(tui_settle, quiet=0.6)
 
 
 class TestArticleList:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translator.commands.common import add_device_option, output_folder, settings_from_args
+
+if TYPE_CHECKING:
+    from translator.config import Settings
+    from translator.glossary.enforce import GlossaryEnforcer
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -64,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if backend is not None:
         backend.ship(engine.info.path)
     enforcer = None if args.no_glossary else _enforcer(settings, in_dir)
-    glossary = getattr(enforcer, "glossary", None)
+    glossary = enforcer.glossary if enforcer is not None else None
     err = Console(stderr=True)
     memory = None
     if not args.no_memory:
@@ -104,7 +108,7 @@ def _force_progress() -> bool:
     return bool(os.environ.get("TRANSLATOR_PROGRESS"))
 
 
-def _enforcer(settings: Any, folder: Path) -> Any:
+def _enforcer(settings: Settings, folder: Path) -> GlossaryEnforcer:
     """The glossary enforcer for articles in `folder`."""
     from translator.glossary.enforce import enforcer_from_settings
 

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from translator.config import Settings
 from translator.glossary.layers import Glossary, Match, load_for_folder
 from translator.glossary.repair import TermResult, enforce_terms
 
@@ -35,19 +36,6 @@ class Plan:
     model_input: str
     matches: list[Match] = field(default_factory=list)
     groups: list[_Group] = field(default_factory=list)
-
-
-def code_switch(text: str, matches: list[Match]) -> str:
-    """Replace each matched term of `text` by its preferred English, keeping clitics as words."""
-    parts: list[str] = []
-    pos = 0
-    for m in matches:
-        parts.append(text[pos:m.word_start])
-        clitic = _kept_clitic(m.prefix)
-        parts.append(f"{clitic} {m.entry.en}" if clitic else m.entry.en)
-        pos = m.end
-    parts.append(text[pos:])
-    return "".join(parts)
 
 
 def _kept_clitic(prefix: str) -> str:
@@ -104,11 +92,6 @@ class GlossaryEnforcer:
         self.method = method
         self.repair = repair
         self.terms = terms
-
-    @property
-    def fingerprint(self) -> str:
-        """The glossary's content hash (reports, caches)."""
-        return self.glossary.fingerprint
 
     def prepare(self, sentence: str) -> tuple[str, Plan]:
         """Return the model input for `sentence` and the plan `finish()` needs."""
@@ -234,7 +217,7 @@ def _runs(sentence: str, matches: list[Match]) -> list[list[int]]:
     return runs
 
 
-def enforcer_from_settings(settings: object, folder: Path | str | None = None,
+def enforcer_from_settings(settings: Settings, folder: Path | str | None = None,
                            method: str = "placeholder", terms: str = "english") -> GlossaryEnforcer:
     """The enforcer for the configured glossaries plus the project glossary of `folder`.
 
@@ -242,7 +225,5 @@ def enforcer_from_settings(settings: object, folder: Path | str | None = None,
         GlossaryError: a glossary file is invalid (every problem listed).
     """
     return GlossaryEnforcer(load_for_folder(settings, folder), method=method, terms=terms)
-
-
 
 

@@ -22,7 +22,7 @@ from translator.glossary.yaml_file import TYPES, GlossaryEntry, add_entry, parse
 from translator.text.arabic import match_key
 
 __all__ = [
-    "TYPES", "Glossary", "GlossaryEntry", "Match", "add_entry", "add_project_term", "glossary_files",
+    "TYPES", "Glossary", "GlossaryEntry", "Match", "add_entry", "glossary_files",
     "glossary_for_checks", "load_glossary", "load_for_folder", "project_glossary_path", "PROJECT_GLOSSARY_NAME",
 ]
 
@@ -157,17 +157,17 @@ def project_glossary_path(folder: Path | str) -> Path:
     return Path(folder) / PROJECT_GLOSSARY_NAME
 
 
-def load_for_folder(settings: object, folder: Path | str | None = None) -> Glossary:
+def load_for_folder(settings: Settings, folder: Path | str | None = None) -> Glossary:
     """Load the configured glossaries plus, when it exists, the project glossary of `folder`.
 
     Args:
-        settings: a `translator.config.Settings` (its `glossary_paths`).
+        settings: the configured glossary layers (`glossary_paths`).
         folder: the articles' folder (or an article file, whose folder is used); None for none.
 
     Raises:
         GlossaryError: as `load_glossary`.
     """
-    paths: list[Path] = [Path(p) for p in getattr(settings, "glossary_paths", ())]
+    paths: list[Path] = [Path(p) for p in settings.glossary_paths]
     if folder is not None:
         folder = Path(folder)
         if folder.is_file():
@@ -176,16 +176,6 @@ def load_for_folder(settings: object, folder: Path | str | None = None) -> Gloss
         if project.exists() and project.resolve() not in {p.resolve() for p in paths}:
             paths.append(project)
     return load_glossary(paths)
-
-
-def add_project_term(folder: Path | str, ar: str | list[str], en: str, type: str = "term",
-                     alt: list[str] | None = None, note: str = "") -> GlossaryEntry:
-    """Append a term to the project glossary of `folder` (created if needed); see `add_entry`.
-
-    This is what the desk's add-term dialog calls: the term then overrides the shipped glossaries
-    for every article of that folder.
-    """
-    return add_entry(project_glossary_path(folder), ar, en, type, alt, note)
 
 
 def glossary_for_checks(

@@ -10,11 +10,11 @@ capital. translator.glossary.enforce calls this after the model; QA-free checks 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from translator.glossary.layers import Glossary, GlossaryEntry, Match
 from translator.glossary.near_miss import Claims, near_misses
+from translator.glossary.terms import find_form, fold, fold_with_map, original_span
 
 #: Institution head nouns that make an organisation's English name take "the".
 _ARTICLE_HEADS = frozenset({
@@ -80,54 +80,6 @@ def verify_terms(glossary: Glossary, source: str, english: str) -> list[TermResu
     return enforce_terms(glossary.match(source), english, repair=False)[1]
 
 
-def fold_with_map(text: str) -> tuple[str, list[int]]:
-    """Case- and diacritic-insensitive form of English text, with offsets back into `text`."""
-    out: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in "’‘`´":
-            ch = "'"
-        elif ch in "‐‑‒–—":
-            ch = "-"
-        elif ch == "ı":
-            ch = "i"
-        for c in unicodedata.normalize("NFKD", ch):
-            if unicodedata.combining(c):
-                continue
-            for f in c.casefold():
-                out.append(f)
-                offsets.append(i)
-    return "".join(out), offsets
-
-
-def _fold(text: str) -> str:
-    return fold_with_map(text)[0]
-
-
-def _is_word_char(c: str) -> bool:
-    return c.isalnum()
-
-
-def _find_form(folded: str, form: str, claimed: list[tuple[int, int]], start: int = 0) -> tuple[int, int] | None:
-    """First whole-word occurrence of folded `form` in `folded` from `start` on, outside claimed spans."""
-    if not form:
-        return None
-    pos = start
-    while (k := folded.find(form, pos)) >= 0:
-        end = k + len(form)
-        before_ok = k == 0 or not _is_word_char(folded[k - 1])
-        after_ok = end == len(folded) or not _is_word_char(folded[end]) or folded[end - 1:end] == "."
-        if before_ok and after_ok and not any(k < e and s < end for s, e in claimed):
-            return k, end
-        pos = k + 1
-    return None
-
-
-def _orig(offsets: list[int], start: int, end: int) -> tuple[int, int]:
-    o_end = offsets[end - 1] + 1 if end > start else offsets[start]
-    return offsets[start], o_end
-
-
 def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tuple[str, list[TermResult]]:
     """Check each matched term's English in `output`; with `repair`, fix what can be fixed.
 
@@ -153,18 +105,18 @@ def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tup
     alt_order = sorted(range(len(results)), key=lambda i: -max(len(f) for f in results[i].entry.english_forms))
 
     def preferred(e: GlossaryEntry) -> list[str]:
-        wider = [a for a in e.alt if _fold(e.en) in _fold(a)]
+        wider = [a for a in e.alt if fold(e.en) in fold(a)]
         return sorted(wider, key=len, reverse=True) + [e.en]
 
     def others(e: GlossaryEntry) -> list[str]:
-        return sorted((a for a in e.alt if _fold(e.en) not in _fold(a)), key=len, reverse=True)
+        return sorted((a for a in e.alt if fold(e.en) not in fold(a)), key=len, reverse=True)
 
     # Where the next free occurrence of each form may start: an occurrence passed over is
     # claimed or not a whole word, and stays so, so each form's text is scanned once.
     next_start: dict[str, int] = {}
 
     def free_occurrence(form: str) -> tuple[int, int] | None:
-        while (span := _find_form(folded, form, [], next_start.get(form, 0))) is not None:
+        while (span := find_form(folded, form, (), next_start.get(form, 0))) is not None:
             next_start[form] = span[0] + 1
             if claims.free(*span):
                 return span
@@ -176,26 +128,26 @@ def enforce_terms(matches: list[Match], output: str, repair: bool = True) -> tup
             if results[i].found:
                 continue
             for form in forms_of(results[i].entry):
-                span = free_occurrence(_fold(form))
+                span = free_occurrence(fold(form))
                 if span:
                     spans[i] = span
                     claims.add(*span)
                     results[i].found = True
                     break
     if repair:
-        waiting = [(i, tuple(_fold(f) for f in results[i].entry.english_forms)) for i in order if not results[i].found]
+        waiting = [(i, tuple(fold(f) for f in results[i].entry.english_forms)) for i in order if not results[i].found]
         for i, s, e in near_misses(folded, waiting, claims):
             spans[i] = (s, e)
             results[i].repaired = True
     # Map spans to the original output and decide replacements.
     edits: list[tuple[int, int, str, int]] = []  # start, end, new text, result index
     for i, (s, e) in spans.items():
-        o_s, o_e = _orig(offsets, s, e)
+        o_s, o_e = original_span(offsets, s, e)
         current = output[o_s:o_e]
         new = current
         if repair:
             wanted = results[i].english
-            if results[i].repaired or (_fold(current) == _fold(wanted) and current != wanted):
+            if results[i].repaired or (fold(current) == fold(wanted) and current != wanted):
                 new = wanted
         edits.append((o_s, o_e, new, i))
     edits.sort()

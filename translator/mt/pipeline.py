@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
+from translator.glossary.enforce import Plan
+from translator.glossary.layers import Glossary
+from translator.glossary.repair import TermResult
 from translator.mt.engine import Engine, RankingEngine
 from translator.text.arabic import strip_controls
 from translator.text.segment import split_clauses, split_sentences
@@ -28,11 +31,16 @@ RETRY_FLOOR = 128
 class Enforcer(Protocol):
     """Glossary enforcement around the model (implemented in translator.glossary.enforce)."""
 
-    def prepare(self, sentence: str) -> tuple[str, Any]:
+    @property
+    def glossary(self) -> Glossary:
+        """The glossary enforced (its fingerprint goes into reports)."""
+        ...
+
+    def prepare(self, sentence: str) -> tuple[str, Plan]:
         """Return the text to send to the model and a plan to finish with."""
         ...
 
-    def finish(self, plan: Any, output: str) -> tuple[str, list[Any]]:
+    def finish(self, plan: Plan, output: str) -> tuple[str, list[TermResult]]:
         """Return the final English and the per-term results (matched, enforced, found)."""
         ...
 
@@ -55,7 +63,7 @@ class ParagraphTranslation:
 
     source: str
     text: str
-    terms: list[Any] = field(default_factory=list)
+    terms: list[TermResult] = field(default_factory=list)
     from_memory: bool = False
 
 
@@ -86,7 +94,7 @@ def translate_paragraphs(
         One ParagraphTranslation per input paragraph, in order.
     """
     results: list[ParagraphTranslation | None] = [None] * len(paragraphs)
-    pending: list[tuple[int, list[tuple[str, Any]]]] = []  # paragraph index, (sentence, plan) pairs
+    pending: list[tuple[int, list[tuple[str, Plan]]]] = []  # paragraph index, (sentence, plan) pairs
     model_inputs: list[str] = []
     group_of = [g for g, count in enumerate(groups or [len(paragraphs)]) for _ in range(count)]
     input_groups: list[int] = []  # the group of each model input
@@ -97,17 +105,19 @@ def translate_paragraphs(
             if on_done:
                 on_done(i, results[i])  # type: ignore[arg-type]
             continue
-        plans = []
+        plans: list[tuple[str, Plan]] = []
         # Bidi marks are invisible to the reader but reach the model and leak into the English.
         for sentence in split_sentences(strip_controls(source)):
-            text, plan = enforcer.prepare(sentence) if enforcer else (sentence, None)
+            text, plan = enforcer.prepare(sentence) if enforcer else (sentence, Plan(sentence, sentence))
             plans.append((sentence, plan))
             model_inputs.append(text)
             input_groups.append(group_of[i])
         pending.append((i, plans))
     if enforcer is None:
         outputs = iter(engine.translate(model_inputs) if model_inputs else [])
-        finished: list[list[tuple[str, list[Any]]]] = [[(next(outputs), []) for _ in plans] for _, plans in pending]
+        finished: list[list[tuple[str, list[TermResult]]]] = [
+            [(next(outputs), []) for _ in plans] for _, plans in pending
+        ]
     else:
         choices = iter(_hypotheses(engine, model_inputs))
         finished = [[_choose(enforcer, plan, next(choices)) for _, plan in plans] for _, plans in pending]
@@ -133,7 +143,7 @@ def _hypotheses(engine: Engine, inputs: list[str]) -> list[list[str]]:
     return [[output] for output in engine.translate(inputs)]
 
 
-def _choose(enforcer: Enforcer, plan: Any, hypotheses: list[str]) -> tuple[str, list[Any]]:
+def _choose(enforcer: Enforcer, plan: Plan, hypotheses: list[str]) -> tuple[str, list[TermResult]]:
     """The finished hypothesis that keeps the most glossary terms; the model's order breaks ties."""
     best = enforcer.finish(plan, hypotheses[0])
     for other in hypotheses[1:]:
@@ -179,20 +189,20 @@ def _budgets(engine: Engine, inputs: list[str], groups: list[int], share: float)
     return {group: max(share * _cost(engine, texts), RETRY_FLOOR) for group, texts in found.items()}
 
 
-def _join(parts: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+def _join(parts: list[tuple[str, list[TermResult]]]) -> tuple[str, list[TermResult]]:
     """Finished pieces (English, term results) as one English text and one term list."""
     return " ".join(text for text, _ in parts if text), [term for _, found in parts for term in found]
 
 
-def _missing(terms: list[Any]) -> int:
-    return sum(1 for t in terms if getattr(t, "missing", False))
+def _missing(terms: list[TermResult]) -> int:
+    return sum(1 for t in terms if t.missing)
 
 
 def _retry_missing_terms(
     engine: Engine,
     enforcer: Enforcer,
-    pending: list[tuple[int, list[tuple[str, Any]]]],
-    finished: list[list[tuple[str, list[Any]]]],
+    pending: list[tuple[int, list[tuple[str, Plan]]]],
+    finished: list[list[tuple[str, list[TermResult]]]],
     pending_groups: list[int],
     budgets: dict[int, float],
 ) -> None:
@@ -203,7 +213,7 @@ def _retry_missing_terms(
     terms, so a sentence never gets worse. The retries of each group (article) stay within its
     budget (see _budgets): the sentences with the most lost terms per piece go first.
     """
-    candidates: list[tuple[float, int, int, list[Any], list[str], int]] = []
+    candidates: list[tuple[float, int, int, list[Plan], list[str], int]] = []
     for p, (_, plans) in enumerate(pending):
         for s, (sentence, _plan) in enumerate(plans):
             lost = _missing(finished[p][s][1])
@@ -218,7 +228,7 @@ def _retry_missing_terms(
             candidates.append((-lost / max(1, cost), p, s, [plan for _, plan in prepared], texts, cost))
     if not candidates or not budgets:
         return
-    retries: list[tuple[int, int, list[Any]]] = []
+    retries: list[tuple[int, int, list[Plan]]] = []
     inputs: list[str] = []
     for _, p, s, clause_plans, texts, cost in sorted(candidates, key=lambda c: c[:3]):
         group = pending_groups[p]

@@ -15,7 +15,10 @@ from typing import Any
 
 from translator.errors import InputError
 from translator.fileio import read_user_text
-from translator.quality.qa import GlossaryLike, glossary_terms, term_rendering
+from translator.glossary.layers import Glossary
+from translator.glossary.terms import distinct_terms, term_rendering
+from translator.mt.engine import ArgosEngine, Engine
+from translator.mt.pipeline import Enforcer, translate_paragraphs
 
 
 @dataclass(frozen=True)
@@ -116,18 +119,18 @@ def score_corpus(hypotheses: Sequence[str], references: Sequence[str]) -> Scores
     return Scores(*results)
 
 
-def term_accuracy(sources: Sequence[str], hypotheses: Sequence[str], glossary: GlossaryLike) -> TermAccuracy:
+def term_accuracy(sources: Sequence[str], hypotheses: Sequence[str], glossary: Glossary) -> TermAccuracy:
     """Count glossary entries matched in each source and rendered in its hypothesis."""
     matched = preferred = accepted = 0
     missed: list[tuple[int, str, str]] = []
     for number, (source, hyp) in enumerate(zip(sources, hypotheses), start=1):
-        for surface, entry in glossary_terms(source, glossary):
+        for match in distinct_terms(source, glossary):
             matched += 1
-            rendering = term_rendering(hyp, entry)
+            rendering = term_rendering(hyp, match.entry)
             preferred += rendering == "preferred"
             accepted += rendering == "alt"
             if rendering is None:
-                missed.append((number, surface, str(entry.en)))
+                missed.append((number, match.surface, match.entry.en))
     return TermAccuracy(matched, preferred, accepted, tuple(missed))
 
 
@@ -154,16 +157,16 @@ def aligned(named: Sequence[tuple[Path, list[str]]]) -> None:
             )
 
 
-def translate_lines(lines: Sequence[str], engine: Any, enforcer: Any = None) -> tuple[list[str], float, float]:
+def translate_lines(
+    lines: Sequence[str], engine: Engine, enforcer: Enforcer | None = None
+) -> tuple[list[str], float, float]:
     """Translate one segment per line; returns (hypotheses, seconds, load seconds).
 
     Each line goes through the same pipeline as articles (sentence split, glossary enforcement),
     all in one engine call. Model loading is timed apart so speed means translation speed.
     """
-    from translator.mt.pipeline import translate_paragraphs
-
     started = time.perf_counter()
-    if hasattr(engine, "load"):
+    if isinstance(engine, ArgosEngine):
         engine.load()
     loaded = time.perf_counter()
     results = translate_paragraphs(list(lines), engine, enforcer)
@@ -176,9 +179,9 @@ def evaluate(
     ref: Path,
     *,
     hyp: Path | None = None,
-    engine: Any = None,
-    enforcer: Any = None,
-    glossary: GlossaryLike | None = None,
+    engine: Engine | None = None,
+    enforcer: Enforcer | None = None,
+    glossary: Glossary | None = None,
     limit: int | None = None,
 ) -> Evaluation:
     """Score a translation of `src` against `ref`.

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from translator.errors import TranslatorError
-from translator.quality.qa import GlossaryLike, check_review, glossary_terms, summarize, term_rendering
+from translator.glossary.layers import Glossary
+from translator.glossary.terms import distinct_terms, term_rendering
+from translator.quality.qa import check_review, summarize
 from translator.store.review import ReviewState, Status, load_review
 from translator.text.document import Article, read_article
 
@@ -94,11 +96,10 @@ def score_signatures() -> dict[str, str]:
     return {"ter": str(ter.get_signature()), "chrf": str(chrf.get_signature())}
 
 
-def article_postedit(article: Article, state: ReviewState, glossary: GlossaryLike | None = None) -> PostEdit:
+def article_postedit(article: Article, state: ReviewState, glossary: Glossary | None = None) -> PostEdit:
     """Post-edit figures of one article's review state."""
     result = PostEdit(article.path)
-    if glossary is not None:
-        result.terms_matched = result.terms_machine = result.terms_final = 0
+    matched = machine = final = 0
     for p in article.translatable:
         result.paragraphs += 1
         rec = state.paragraphs.get(p.id)
@@ -110,10 +111,12 @@ def article_postedit(article: Article, state: ReviewState, glossary: GlossaryLik
         result.changed += not _same(rec.machine, rec.text)
         result.pairs.append((rec.machine, rec.text))
         if glossary is not None:
-            for _surface, entry in glossary_terms(p.text, glossary):
-                result.terms_matched += 1  # type: ignore[operator]
-                result.terms_machine += term_rendering(rec.machine, entry) is not None  # type: ignore[operator]
-                result.terms_final += term_rendering(rec.text, entry) is not None  # type: ignore[operator]
+            for match in distinct_terms(p.text, glossary):
+                matched += 1
+                machine += term_rendering(rec.machine, match.entry) is not None
+                final += term_rendering(rec.text, match.entry) is not None
+    if glossary is not None:
+        result.terms_matched, result.terms_machine, result.terms_final = matched, machine, final
     result.ter, result.chrf = edit_scores(result.pairs)
     counts = summarize(check_review(article, state, glossary=glossary))
     result.qa_errors, result.qa_warnings = counts.get("error", 0), counts.get("warning", 0)
@@ -142,7 +145,7 @@ def pooled(results: Iterable[PostEdit]) -> PostEdit:
 
 def report(
     paths: Sequence[Path],
-    glossary: GlossaryLike | None = None,
+    glossary: Glossary | None = None,
     on_error: Callable[[Path, TranslatorError], None] | None = None,
 ) -> tuple[list[PostEdit], PostEdit]:
     """Per-article post-edit figures for reviewed article files, and their pooled total.

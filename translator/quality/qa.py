@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Any, Protocol
 
+from translator.glossary.layers import Glossary
+from translator.glossary.terms import distinct_terms, term_rendering
 from translator.store.review import ReviewState, Status
 from translator.text.document import Article
 from translator.text.numerals import (  # re-exported: part of the QA API
@@ -27,9 +28,9 @@ from translator.text.numerals import (  # re-exported: part of the QA API
 )
 
 __all__ = [
-    "Check", "Finding", "GlossaryLike", "Number", "Severity", "check_article", "check_paragraph",
-    "check_review", "contains_term", "extract_numbers", "glossary_terms", "has_arabic_letters", "latin_digits",
-    "length_norm", "repetition", "spelled_numbers", "summarize", "term_rendering",
+    "Check", "Finding", "Number", "Severity", "check_article", "check_paragraph", "check_review",
+    "extract_numbers", "has_arabic_letters", "latin_digits", "length_norm", "repetition", "spelled_numbers",
+    "summarize",
 ]
 
 
@@ -79,14 +80,6 @@ class Finding:
         return data
 
 
-class GlossaryLike(Protocol):
-    """What QA needs from translator.glossary.layers.Glossary."""
-
-    def match(self, text: str) -> Sequence[Any]:
-        """Matches of glossary entries in Arabic text; each has `.entry` with `en` and `alt`."""
-        ...
-
-
 # ---------------------------------------------------------------- numbers (see translator.text.numerals)
 
 #: Arabic letters and Arabic-Indic digits, for the arabic-left check.
@@ -121,67 +114,6 @@ def _number_findings(source: str, target: str) -> list[tuple[Severity, str]]:
 
 # ---------------------------------------------------------------- glossary terms
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "\u00a0": " "})
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(_APOSTROPHES)).casefold()
-
-
-def contains_term(text: str, term: str) -> bool:
-    """True if English `term` occurs in `text` as whole words (case- and apostrophe-insensitive)."""
-    term = _fold(term).strip()
-    if not term:
-        return False
-    return re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", _fold(text)) is not None
-
-
-def _entry_forms(entry: Any) -> tuple[str, list[str]]:
-    """(preferred English, accepted alternatives) of a glossary entry."""
-    preferred = str(getattr(entry, "en", "") or "")
-    alts = getattr(entry, "alt", None) or getattr(entry, "alternatives", None) or ()
-    if isinstance(alts, str):
-        alts = [alts]
-    return preferred, [str(a) for a in alts if a]
-
-
-def _match_entry(match: Any) -> Any:
-    return getattr(match, "entry", match)
-
-
-def _match_source(match: Any, source: str) -> str:
-    for attr in ("text", "source", "surface"):
-        value = getattr(match, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    start, end = getattr(match, "start", None), getattr(match, "end", None)
-    if isinstance(start, int) and isinstance(end, int):
-        return source[start:end]
-    return ""
-
-
-def term_rendering(target: str, entry: Any) -> str | None:
-    """'preferred' if the entry's English is in `target`, 'alt' if an accepted variant is, else None."""
-    preferred, alts = _entry_forms(entry)
-    if contains_term(target, preferred):
-        return "preferred"
-    if any(contains_term(target, alt) for alt in alts):
-        return "alt"
-    return None
-
-
-def glossary_terms(source: str, glossary: GlossaryLike) -> list[tuple[str, Any]]:
-    """(Arabic surface, entry) for each distinct glossary entry matched in `source`."""
-    seen: set[int] = set()
-    terms: list[tuple[str, Any]] = []
-    for match in glossary.match(source):
-        entry = _match_entry(match)
-        if id(entry) in seen:
-            continue
-        seen.add(id(entry))
-        terms.append((_match_source(match, source), entry))
-    return terms
-
 
 def _closest_span(target: str, term: str) -> str | None:
     """The part of `target` most like `term`, if close enough to call it a different rendering."""
@@ -202,13 +134,13 @@ def _closest_span(target: str, term: str) -> str | None:
     return span or None
 
 
-def _glossary_findings(source: str, target: str, glossary: GlossaryLike) -> list[tuple[Severity, str]]:
+def _glossary_findings(source: str, target: str, glossary: Glossary) -> list[tuple[Severity, str]]:
     problems: list[tuple[Severity, str]] = []
-    for surface, entry in glossary_terms(source, glossary):
-        preferred, _alts = _entry_forms(entry)
+    for match in distinct_terms(source, glossary):
+        surface, preferred = match.surface, match.entry.en
         if not preferred:
             continue
-        rendering = term_rendering(target, entry)
+        rendering = term_rendering(target, match.entry)
         if rendering == "preferred":
             continue
         if rendering == "alt":
@@ -279,7 +211,7 @@ def check_paragraph(
     source: str,
     target: str,
     *,
-    glossary: GlossaryLike | None = None,
+    glossary: Glossary | None = None,
     norm_ratio: float | None = None,
     index: int = 0,
     pid: str | None = None,
@@ -290,7 +222,7 @@ def check_paragraph(
     Args:
         source: the Arabic paragraph.
         target: its English.
-        glossary: a glossary with `match(text)`, or None to skip term checks.
+        glossary: the glossary to check terms against, or None to skip term checks.
         norm_ratio: the article's usual English/Arabic length ratio (see `length_norm`), or None
             to skip the length check.
         index, pid, line: where the paragraph is, copied into each Finding.
@@ -343,7 +275,7 @@ def length_norm(pairs: Iterable[tuple[str, str]]) -> float:
 def check_article(
     pairs: Sequence[tuple[str, str]],
     *,
-    glossary: GlossaryLike | None = None,
+    glossary: Glossary | None = None,
     ids: Sequence[str | None] | None = None,
     indexes: Sequence[int] | None = None,
     lines: Sequence[int | None] | None = None,
@@ -369,7 +301,7 @@ def check_review(
     article: Article,
     state: ReviewState,
     *,
-    glossary: GlossaryLike | None = None,
+    glossary: Glossary | None = None,
     include_new: bool = False,
 ) -> list[Finding]:
     """QA findings for an article's saved review state.

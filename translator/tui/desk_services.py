@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from translator.config import Settings
 from translator.mt.engine import Engine
@@ -17,7 +16,7 @@ from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import Glossary
 from translator.glossary.matcher import Match
 from translator.errors import GlossaryError, InputError, TranslatorError
-from translator.store.memory import FuzzyMatch
+from translator.store.memory import FuzzyMatch, TranslationMemory
 from translator.store.memory_entry import Origin, source_key
 from translator.store.review import english_path
 from translator.session import DeskSession
@@ -50,13 +49,15 @@ class DeskServices:
         self.settings = settings
         self.folder = Path(folder)
         self.engine = engine
-        self.glossary: Any = None
+        self.glossary: Glossary | None = None
+        self.memory: TranslationMemory | None = None
         self.glossary_error = ""
         self.memory_error = ""
         self._mtimes: dict[Path, float] = {}
         self._match_cache: tuple[Glossary | None, dict[str, list[Match]]] = (None, {})
         self._load_glossary_or_report()
-        self.memory: Any = self._open_memory() if use_memory else None
+        if use_memory:
+            self.memory = self._open_memory()
 
     # -- glossary ------------------------------------------------------------------------
 
@@ -107,9 +108,8 @@ class DeskServices:
         glossary = load_glossary(paths) if paths else None
         self.glossary = glossary
         self.glossary_error = ""
-        memory = getattr(self, "memory", None)
-        if memory is not None and glossary is not None:
-            memory.glossary = glossary.fingerprint
+        if self.memory is not None and glossary is not None:
+            self.memory.glossary = glossary.fingerprint
 
     def reload_glossary_if_changed(self) -> bool:
         """Reload when a glossary file changed since the last look; True if reloaded.
@@ -205,11 +205,7 @@ class DeskServices:
 
     # -- memory --------------------------------------------------------------------------
 
-    def _open_memory(self) -> Any:
-        try:
-            from translator.store.memory import TranslationMemory
-        except ImportError:
-            return None
+    def _open_memory(self) -> TranslationMemory | None:
         try:
             return TranslationMemory.for_folder(
                 self.folder,
@@ -243,8 +239,6 @@ class DeskServices:
         return f"Forgot the {match.entry.label} memory entry “{_clip(match.target, 60)}”."
 
     # -- QA ------------------------------------------------------------------------------
-
-    has_qa = True
 
     def findings(self, source: str, target: str) -> list[Finding]:
         """QA findings of one paragraph."""

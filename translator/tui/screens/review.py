@@ -229,9 +229,6 @@ class ReviewScreen(ReviewBase):
 
     def action_qa(self) -> None:
         """Show QA findings over the whole article."""
-        if not self.services.has_qa:
-            self.notify("QA checks are not available in this build.", severity="warning")
-            return
         rows = []
         for i, p in enumerate(self.session.paragraphs):
             if p.translatable:

@@ -204,7 +204,7 @@ class ReviewBase(Screen[None]):
         self.query_one(SidePanel).show(
             self.services.term_hits(text),
             self._suggestions if self.services.memory is not None else None,
-            self.services.findings(text, current) if self.services.has_qa else None,
+            self.services.findings(text, current),
             self.visual,
         )
 
