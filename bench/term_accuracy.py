@@ -7,7 +7,9 @@ translator.glossary.enforce.GlossaryEnforcer) and prints:
   alternative, ignoring case and diacritics) is in the output; with enforcement also how many
   the model copied right away and how many the repair step fixed;
 - chrF (sacrebleu) on the sentences with NO glossary term, raw vs enforced: enforcement must
-  not hurt them (the seeds have no reference, so there the outputs are compared directly).
+  not hurt them (the seeds have no reference, so there the outputs are compared directly);
+- placeholder remnants: words of the enforced English with a capital Q, X, J, Z or V that
+  neither the raw output of the sentence nor the glossary English has (goal: none).
 
 Test sets:
   (a) seeds: every sentence of seeds/*.txt (real news; the demo model never saw these names);
@@ -25,6 +27,7 @@ import argparse
 import importlib.util
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -150,6 +153,7 @@ def run(engine, enforcers: dict[str, GlossaryEnforcer], tset: TestSet, limit_pla
             "missing": [f"{t.source} → {t.english}" for t in terms if t.missing],
             "seconds": round(seconds, 2),
             "plain_unchanged": sum(raw[i] == enforced[i] for i in plain),
+            "remnants": [w for i in range(len(enforced)) for w in _remnants(enforced[i], raw[i], glossary)],
         }
         if has_refs:
             m["plain_chrf"] = round(chrf.corpus_score([enforced[i] for i in plain], [refs]).score, 2)
@@ -162,6 +166,17 @@ def run(engine, enforcers: dict[str, GlossaryEnforcer], tset: TestSet, limit_pla
         ]
         res[name] = m
     tset.results = res
+
+
+def _remnants(enforced: str, raw: str, glossary: Glossary) -> list[str]:
+    """Words of the enforced English with a capital Q, X, J, Z or V (the placeholder letters) that
+    neither the raw output of the same sentence nor any glossary English has: placeholder
+    remnants, or words the placeholders made the model write."""
+    allowed = set(re.findall(r"[^\W\d_]+", raw))
+    for entry in glossary.active_entries:
+        for form in entry.english_forms:
+            allowed.update(re.findall(r"[^\W\d_]+", form))
+    return [w for w in re.findall(r"[^\W\d_]+", enforced) if re.search("[QXJZV]", w) and w not in allowed]
 
 
 def _pct(a: int, b: int) -> float | None:
@@ -224,6 +239,11 @@ def main() -> None:
         if "terms_chrf_raw" in r:
             changes = (f"{m} {r['terms_chrf_raw']} → {r[m]['terms_chrf']}" for m in args.methods)
             print(f"  {t.name:<22}" + ", ".join(changes))
+    print()
+    for t in sets:
+        rem = t.results[args.methods[-1]]["remnants"]
+        shown = f" ({', '.join(rem[:8])})" if rem else ""
+        print(f"placeholder remnants in the enforced English, {t.name}: {len(rem)}{shown}")
     for t in sets:
         missing = t.results[args.methods[-1]]["missing"]
         if missing:
