@@ -8,8 +8,9 @@ translator.glossary.enforce.GlossaryEnforcer) and prints:
   the model copied right away and how many the repair step fixed;
 - chrF (sacrebleu) on the sentences with NO glossary term, raw vs enforced: enforcement must
   not hurt them (the seeds have no reference, so there the outputs are compared directly);
-- placeholder remnants: words of the enforced English with a capital Q, X, J, Z or V that
-  neither the raw output of the sentence nor the glossary English has (goal: none).
+- placeholder remnants: placeholder-shaped words of the enforced English (a capital Q, X, J, Z
+  or V after the first letter, or alone) that neither the raw output of the sentence nor the
+  glossary English has (goal: none).
 
 Test sets:
   (a) seeds: every sentence of seeds/*.txt (real news; the demo model never saw these names);
@@ -169,14 +170,15 @@ def run(engine, enforcers: dict[str, GlossaryEnforcer], tset: TestSet, limit_pla
 
 
 def _remnants(enforced: str, raw: str, glossary: Glossary) -> list[str]:
-    """Words of the enforced English with a capital Q, X, J, Z or V (the placeholder letters) that
-    neither the raw output of the same sentence nor any glossary English has: placeholder
-    remnants, or words the placeholders made the model write."""
+    """Placeholder-shaped words of the enforced English that neither the raw output of the same
+    sentence nor any glossary English has: a capital Q, X, J, Z or V (the placeholder letters)
+    after the first letter ("QX", "LaX", "AgXZ") or standing alone ("Q X")."""
     allowed = set(re.findall(r"[^\W\d_]+", raw))
     for entry in glossary.active_entries:
         for form in entry.english_forms:
             allowed.update(re.findall(r"[^\W\d_]+", form))
-    return [w for w in re.findall(r"[^\W\d_]+", enforced) if re.search("[QXJZV]", w) and w not in allowed]
+    shaped = re.compile(r"[^\W\d_][QXJZV]|^[QXJZV]$")
+    return [w for w in re.findall(r"[^\W\d_]+", enforced) if shaped.search(w) and w not in allowed]
 
 
 def _pct(a: int, b: int) -> float | None:

@@ -31,6 +31,7 @@ SPAN_MUTATIONS = (
     "glue",        # letters glued on: "QXZ", "JZledged", "AgXZ"
     "split",       # "Q X", "Lav rov"
     "vowel",       # a vowel inserted, first letter re-lettered: "LaX", "PaX", "QaX"
+    "cut",         # one letter off or cut short: "LX", "X"
     "arabic",      # transliterated into Arabic script
     "translate",   # the Latin name "translated" into ordinary words
     "duplicate",   # copied twice
@@ -175,6 +176,10 @@ class ChaosEngine:
                 return rng.choice("LPQ") + rng.choice("aeiou") + span[1:]  # LaX, PaX
             i = rng.choice(letters[1:] or letters)
             return span[:i] + rng.choice("aeiou") + span[i:]
+        if how == "cut":
+            if _is_placeholder(span):
+                return rng.choice(("L" + span[1:], span[-1]))
+            return span[: max(1, len(span) - 2)]
         if how == "arabic":
             if _is_placeholder(span):
                 return " ".join(_ARABIC_LETTER_NAMES.get(c, "") or _TO_ARABIC.get(c.lower(), "") for c in span)

@@ -156,7 +156,7 @@ def test_batch_report_counts_every_lost_term(tmp_path_factory: pytest.TempPathFa
 
 # --- the remnants seen with real models (issue #17) ---------------------------------------------
 
-@pytest.mark.parametrize("mangled", ["LaX", "PaX", "AgXZ", "QaX", "Q X", "qx", "QXZ", "QXledged", "QQX"])
+@pytest.mark.parametrize("mangled", ["LaX", "PaX", "AgXZ", "QaX", "Q X", "qx", "QXZ", "QXledged", "QQX", "LX", "X"])
 def test_mangled_placeholder_never_reaches_the_english(mangled: str) -> None:
     enforcer = ENFORCERS["placeholder"]
     source = "وقال سيرغي لافروف إن الاجتماع في طرابلس."
@@ -176,6 +176,9 @@ def test_words_of_placeholder_letters_in_real_english_stay() -> None:
     english, terms = enforcer.finish(plan, "QX said on TV that JZ is calm, the UN and ZTE said.")
     assert english == "Sergey Lavrov said on TV that Tripoli is calm, the UN and ZTE said."
     assert all(t.found for t in terms)
+    # a lost placeholder takes a word one letter off it, never one two letters off
+    english, terms = enforcer.finish(plan, "He said on TV that JZ is calm.")
+    assert english == "He said on TV that Tripoli is calm." and terms[0].missing
 
 
 def test_chaos_engine_does_what_it_says(tmp_path: Path) -> None:

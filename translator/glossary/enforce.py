@@ -168,12 +168,37 @@ class GlossaryEnforcer:
             if best[0]:
                 assigned[-best[1]] = k
                 tolerant.update(group.indices)
+        edits = [(m.start(), m.end(), _MARK.format(assigned[c]) if c in assigned else "")
+                 for c, m in enumerate(candidates)]
+        # A lost placeholder may also have come out one letter off ("LX" for QX) or cut to one
+        # letter ("X"): such a short capital word takes the lost name.
+        taken = set(assigned.values())
+        near = [m for m in _NEAR.finditer(output) if m.group(0) not in source_words
+                and not any(m.start() < e and s < m.end() for s, e, _ in edits)]
+
+        def near_miss(word: str, token: str) -> bool:
+            one_off = len(word) == len(token) and sum(a != b for a, b in zip(word, token)) == 1
+            return one_off or (len(word) == 1 and word in token)
+
+        for k, group in lost:
+            if k in taken:
+                continue
+            for m in near:
+                word = m.group(0)
+                if near_miss(word, group.token):
+                    # every copy of it, as every copy of an intact placeholder is restored
+                    edits += [(n.start(), n.end(), _MARK.format(k)) for n in near if n.group(0) == word]
+                    near = [n for n in near if n.group(0) != word]
+                    tolerant.update(group.indices)
+                    break
+        # What is still that close to one of this sentence's placeholders is a copy of it: removed.
+        edits += [(m.start(), m.end(), "") for m in near if any(near_miss(m.group(0), g.token) for g in plan.groups)]
         parts: list[str] = []
         pos = 0
-        for c, m in enumerate(candidates):
-            parts.append(output[pos:m.start()])
-            parts.append(_MARK.format(assigned[c]) if c in assigned else "")
-            pos = m.end()
+        for start, end, text in sorted(edits):
+            parts.append(output[pos:start])
+            parts.append(text)
+            pos = end
         parts.append(output[pos:])
         output = re.sub(r"[ \t]{2,}", " ", "".join(parts))
         output = re.sub(r"^\s+|\s+$|\s+(?=[.,;:!?])", "", output)
@@ -186,6 +211,8 @@ class GlossaryEnforcer:
         return text, results
 
 
+#: Short capital words that may be a lost placeholder one letter off ("LX") or cut ("X").
+_NEAR = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}(?![A-Za-z])")
 #: Where a restored name waits while remnants are looked for (private-use characters).
 _MARK = "\ue000{}\ue001"
 #: What only a mangled placeholder leaves (checked further against the plan's letters and the
