@@ -83,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
                                on_progress=on_progress, backend=backend)
     finally:
         if memory is not None:
+            if memory.degraded:
+                err.print(f"translator: warning: {memory.degraded}; this run went on without the translation memory",
+                          highlight=False, markup=False, soft_wrap=True)
             memory.close()
     out = Console()
     if not out.is_terminal and "COLUMNS" not in os.environ:

@@ -87,8 +87,18 @@ def _memory(args: argparse.Namespace, model: str, enforcer: Enforcer | None) -> 
     if args.no_memory or not memory_path(args.file.parent).is_file():
         yield None
         return
-    memory = TranslationMemory.for_folder(args.file.parent, model, glossary_fingerprint(enforcer))
+    from translator.errors import InputError
+
+    try:
+        memory = TranslationMemory.for_folder(args.file.parent, model, glossary_fingerprint(enforcer))
+    except InputError as exc:  # a damaged or unreadable memory: translate without it
+        print(f"translator: warning: {exc}; going on without the translation memory", file=sys.stderr)
+        yield None
+        return
     try:
         yield memory
     finally:
+        if memory.degraded:
+            print(f"translator: warning: {memory.degraded}; translated without the translation memory",
+                  file=sys.stderr)
         memory.close()

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from translator.config import Settings
 from translator.errors import GlossaryError, InputError
+from translator.glossary.compiled import parse_cached
 from translator.glossary.matcher import Match, Matcher
-from translator.glossary.yaml_file import TYPES, GlossaryEntry, add_entry, parse_file
+from translator.glossary.yaml_file import TYPES, GlossaryEntry, add_entry
 from translator.text.arabic import match_key
 
 __all__ = [
@@ -122,7 +123,7 @@ def load_glossary(paths: Sequence[Path | str] | Path | str) -> Glossary:
             continue
         layer_owner: dict[str, GlossaryEntry] = {}
         for path in glossary_files(layer):
-            parsed = parse_file(path)
+            parsed = parse_cached(path)  # big files: compiled once, keyed by content
             files.append(path)
             problems.extend(parsed.problems)
             for entry in parsed.entries:

@@ -83,7 +83,7 @@ def parse_text(text: str, path: Path | str) -> ParsedFile:
     problems: list[str] = []
     entries: list[GlossaryEntry] = []
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: same marks, ~10x
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else f"{path}:1:1"
@@ -189,11 +189,19 @@ def _entry(node: yaml.Node, path: Path, problems: list[str]) -> GlossaryEntry | 
             problems.append(f"{_at(path, vnode)}: source '{variant}' is not Arabic script")
             continue
         key = match_key(variant)
+        if not key:
+            problems.append(f"{_at(path, vnode)}: source '{variant}' has no Arabic letters once normalised "
+                            "(only tatweel, marks or punctuation), so it can never match")
+            continue
         if key in keys:
             problems.append(f"{_at(path, vnode)}: variant '{variant}' is the same as '{keys[key]}' once normalised")
         keys[key] = variant
     en = _scalar(values["en"]) if "en" in values else None
-    if "en" in values and not en:
+    if "en" in values and not isinstance(values["en"], yaml.ScalarNode):
+        kind = "a list" if isinstance(values["en"], yaml.SequenceNode) else "a mapping"
+        problems.append(f"{_at(path, values['en'])}: 'en' is {kind}; give one preferred English "
+                        "(put other accepted renderings under 'alt')")
+    elif "en" in values and not en:
         problems.append(f"{_at(path, values['en'])}: empty field 'en'")
     if en and has_arabic(en):
         problems.append(f"{_at(path, values['en'])}: English '{en}' contains Arabic script")

@@ -76,6 +76,10 @@ def _entry(row: tuple[object, ...]) -> MemoryEntry:
                        str(created), str(creator), Via(via), str(file), str(imported), int(rowid))  # type: ignore[call-overload]
 
 
+class MemoryDamagedError(InputError):
+    """The memory's database file holds garbage (not a lock or a full disk)."""
+
+
 class TranslationMemory:
     """SQLite translation memory; implements the pipeline's Memory protocol.
 
@@ -95,6 +99,8 @@ class TranslationMemory:
         self.creator = creator if creator is not None else default_creator()
         self._lock = threading.RLock()
         self._defer = 0
+        self.degraded = ""
+        """Why the memory is off for this session (a damaged database), or ""."""
         self._fuzzy_cache: tuple[tuple[object, ...], list[str], list[MemoryEntry]] | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,9 +142,12 @@ class TranslationMemory:
         with self._lock:
             try:
                 yield
-            except sqlite3.Error as exc:
+            except sqlite3.OperationalError as exc:  # locked past the busy timeout, disk full, I/O
                 raise InputError(self.path, f"translation memory error ({exc})",
                                  "retry; if it persists, move the file aside") from None
+            except sqlite3.DatabaseError as exc:  # garbage in the file: "database disk image is malformed"
+                raise MemoryDamagedError(self.path, f"translation memory is damaged ({exc})",
+                                         "move the file aside; a new memory will be started") from None
 
     @contextmanager
     def deferred(self) -> Iterator[None]:
@@ -189,8 +198,18 @@ class TranslationMemory:
     # -- pipeline.Memory ---------------------------------------------------------------------
 
     def lookup(self, source: str) -> str | None:
-        """The reviewed English of `source`, else the machine English from this model+glossary."""
-        entry = self.lookup_entry(source)
+        """The reviewed English of `source`, else the machine English from this model+glossary.
+
+        A damaged database degrades to no memory (None; `degraded` says why) rather than failing
+        every translation; the caller warns once.
+        """
+        if self.degraded:
+            return None
+        try:
+            entry = self.lookup_entry(source)
+        except MemoryDamagedError as exc:
+            self.degraded = str(exc)
+            return None
         return entry.target if entry else None
 
     def lookup_entry(self, source: str) -> MemoryEntry | None:
@@ -207,8 +226,14 @@ class TranslationMemory:
         return _entry(row) if row else None
 
     def add_machine(self, source: str, target: str, model: str) -> None:
-        """Remember a machine translation made here by `model` under this memory's glossary."""
-        self.add(MemoryEntry(source, target, Origin.MACHINE, model, self.glossary, via=Via.ENGINE))
+        """Remember a machine translation made here by `model` under this memory's glossary
+        (nothing, when the database is damaged: see `lookup`)."""
+        if self.degraded:
+            return
+        try:
+            self.add(MemoryEntry(source, target, Origin.MACHINE, model, self.glossary, via=Via.ENGINE))
+        except MemoryDamagedError as exc:
+            self.degraded = str(exc)
 
     def add_reviewed(self, source: str, target: str) -> None:
         """Remember a translator's reviewed translation from the desk (replaces any earlier reviewed one)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: Characters that vanish: harakat (fathatan..sukun), dagger alef, tatweel, bidi/format marks.
 DROPPED = frozenset(
@@ -133,6 +134,7 @@ def words(normalised: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(normalised)]
 
 
+@lru_cache(maxsize=1 << 18)  # called for every form of every entry, several times per load
 def match_key(text: str) -> str:
     """The key a source form is matched by: normalised words joined by one space.
 
