@@ -127,3 +127,19 @@ def test_a_batch_waits_for_a_memory_held_by_an_import(tmp_path: Path) -> None:
         report = run_batch(BatchOptions(src, tmp_path / "out"), FakeEngine(), memory=memory)
     writer.join()
     assert report.ok and report.counts()["translated"] == 5
+
+
+def test_desk_with_an_invalid_project_glossary_keeps_the_shipped_glossary(tmp_path: Path) -> None:
+    """Reproduction: an invalid glossary.yaml left the desk translating with no glossary at all."""
+    from translator.config import Settings
+    from translator.glossary.layers import load_glossary
+    from translator.tui.desk_services import DeskServices
+
+    settings = Settings(home=tmp_path / "home")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "glossary.yaml").write_text("- ar: القاهرة\n  en: [Cairo, Al-Qahira]\n  type: place\n", encoding="utf-8")
+    services = DeskServices(settings, folder, None, use_memory=False)
+    shipped = load_glossary(list(settings.glossary_paths))
+    assert services.glossary is not None and services.glossary.fingerprint == shipped.fingerprint
+    assert "glossary.yaml:2:7: 'en' is a list" in services.glossary_error

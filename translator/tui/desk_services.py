@@ -97,7 +97,20 @@ class DeskServices:
         try:
             self.reload_glossary()
         except TranslatorError as exc:
+            # One bad file (the project's glossary.yaml, most often) must not leave the desk with
+            # no glossary at all: keep the configured layers that load, and say which file is bad.
             self.glossary_error = str(exc)
+            self.glossary = self._fallback_glossary()
+
+    def _fallback_glossary(self) -> Glossary | None:
+        """The configured (shipped) glossary layers without the project's own, or None if they fail too."""
+        from translator.glossary.layers import load_glossary
+
+        paths = [Path(p) for p in self.settings.glossary_paths if Path(p).exists()]
+        try:
+            return load_glossary(paths) if paths else None
+        except TranslatorError:
+            return None
 
     def reload_glossary(self) -> None:
         """Load the glossary now; raises GlossaryError and keeps the old one if a file is bad."""
