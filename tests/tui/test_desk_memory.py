@@ -37,11 +37,12 @@ async def test_junk_suggestion_shows_its_origin_and_can_be_forgotten(
     app = make_desk(folder / ARTICLE, engine, memory=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _review(app, pilot)
-        # The pipeline took the reviewed entry as this paragraph's draft; the editor shows it.
-        screen.editor.load_text("Experts: Turkey and Russia")
-        screen._commit_editor()
-        screen._refresh_side()
-        assert "reviewed 100%" in side_text(screen)
+        # The pipeline took the reviewed entry as this paragraph's draft (status machine); the side
+        # panel says where that English came from.
+        assert screen.editor.text == "labore.Filler line 22"
+        assert screen.session.status(screen.active) is Status.MACHINE
+        shown = side_text(screen)
+        assert "reviewed 100% labore.Filler line 22 (in the editor)" in shown, shown
         await pilot.press("alt+x")
         assert isinstance(app.screen, ForgetScreen)
         await pilot.press("1")
@@ -50,6 +51,11 @@ async def test_junk_suggestion_shows_its_origin_and_can_be_forgotten(
         memory = screen.services.memory
         assert [e for e in memory.entries(Origin.REVIEWED) if e.target == "labore.Filler line 22"] == []
         assert "labore" not in side_text(screen)
+        await pilot.press("ctrl+r")  # re-translate: the junk is no longer offered by the memory
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("alt+r")
+        assert "labore" not in screen.editor.text
 
 
 async def test_own_machine_translation_is_no_suggestion(make_desk: DeskFactory, folder: Path, engine: FakeEngine) -> None:

@@ -229,11 +229,12 @@ class DeskServices:
             self.memory_error = str(exc)
             return None
 
-    def suggestions(self, text: str, current: str = "") -> list[FuzzyMatch]:
+    def suggestions(self, text: str) -> list[FuzzyMatch]:
         """Exact and fuzzy memory matches for a paragraph, best first.
 
         The paragraph's own machine translation (a machine entry for this very source) is no
-        suggestion, nor is the English already in the editor.
+        suggestion. A reviewed or imported entry whose English is already in the editor stays:
+        it shows where that English came from (the pipeline takes a reviewed entry as the draft).
         """
         if self.memory is None:
             return []
@@ -242,8 +243,7 @@ class DeskServices:
         except (OSError, TranslatorError):
             return []
         key = source_key(text)
-        return [m for m in found
-                if m.target != current and not (m.origin is Origin.MACHINE and source_key(m.source) == key)][:3]
+        return [m for m in found if not (m.origin is Origin.MACHINE and source_key(m.source) == key)][:3]
 
     def forget(self, match: FuzzyMatch) -> str:
         """Delete a suggestion's entry from the memory; returns a one-line confirmation."""

@@ -200,12 +200,13 @@ class ReviewBase(Screen[None]):
     def _refresh_side(self) -> None:
         text = self.session.paragraphs[self.active].text
         current = self.session.english(self.active)
-        self._suggestions = self.services.suggestions(text, current)
+        self._suggestions = self.services.suggestions(text)
         self.query_one(SidePanel).show(
             self.services.term_hits(text),
             self._suggestions if self.services.memory is not None else None,
             self.services.findings(text, current),
             self.visual,
+            current,
         )
 
     def _refresh_editor_title(self) -> None:

@@ -44,8 +44,12 @@ class SidePanel(VerticalScroll):
         suggestions: Sequence[FuzzyMatch] | None,
         findings: Sequence[Finding] | None,
         visual: bool = True,
+        current: str = "",
     ) -> None:
         """Redraw. None for a section means that feature is not available.
+
+        A suggestion equal to `current` (the editor's English) is marked `(in the editor)`: the
+        English came from the memory, and this says from which entry (alt+x removes a bad one).
 
         `visual` shows Arabic in visual order (see translator.text.bidi), like the source pane.
         """
@@ -70,6 +74,8 @@ class SidePanel(VerticalScroll):
                 out.append(f"{s.entry.label} {s.score:.0f}% ",
                            style="bold green" if s.origin is Origin.REVIEWED else "bold yellow")
                 out.append(_clip(s.target, 120))
+                if s.target == current:
+                    out.append(" (in the editor)", style="dim italic")
         if findings is not None:
             out.append("\n\nQA", style="bold")
             if not findings:
