@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 from translator.commands.common import add_device_option, output_folder, settings_from_args
 
 if TYPE_CHECKING:
-    from translator.config import Settings
-    from translator.glossary.enforce import GlossaryEnforcer
+    pass
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -52,10 +51,10 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from translator.batch import BatchOptions, run_batch
-    from translator.batch_report import MANIFEST_NAME, REPORT_NAME, glossary_fingerprint
+    from translator.batch_report import MANIFEST_NAME, REPORT_NAME
     from translator.errors import InputError
-    from translator.mt.models import load_engine
-    from translator.store.memory import TranslationMemory
+    from translator.mt.engine import ArgosEngine
+    from translator.workspace import Workspace
 
     settings = settings_from_args(args)
     in_dir: Path = args.in_dir
@@ -64,16 +63,17 @@ def run(args: argparse.Namespace) -> int:
     out_dir: Path = output_folder(args.output or in_dir / "english")
     options = BatchOptions(in_dir, out_dir, args.glob, args.fmt, args.force)
     backend = _ray_backend(args, settings) if args.ray is not None else None  # before any work: Ray missing?
-    engine = load_engine(settings)
-    if backend is not None:
+    workspace = Workspace(settings, in_dir)
+    engine = workspace.engine
+    if backend is not None and isinstance(engine, ArgosEngine):  # Ray workers load the same package
         backend.ship(engine.info.path)
-    enforcer = None if args.no_glossary else _enforcer(settings, in_dir)
+    enforcer = None if args.no_glossary else workspace.enforcer()
     glossary = enforcer.glossary if enforcer is not None else None
     err = Console(stderr=True)
     memory = None
     if not args.no_memory:
         try:
-            memory = TranslationMemory.for_folder(in_dir, engine.label, glossary_fingerprint(enforcer))
+            memory = workspace.open_memory(engine.label, enforced=enforcer is not None)
         except InputError as exc:  # e.g. a read-only folder: translate anyway, without the memory
             err.print(f"translator: warning: {exc}; going on without the translation memory",
                       highlight=False, markup=False, soft_wrap=True)
@@ -109,13 +109,6 @@ def _ray_backend(args: argparse.Namespace, settings: Any) -> Any:
 
 def _force_progress() -> bool:
     return bool(os.environ.get("TRANSLATOR_PROGRESS"))
-
-
-def _enforcer(settings: Settings, folder: Path) -> GlossaryEnforcer:
-    """The glossary enforcer for articles in `folder`."""
-    from translator.glossary.enforce import enforcer_from_settings
-
-    return enforcer_from_settings(settings, folder)
 
 
 class _progress_bar:

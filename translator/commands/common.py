@@ -42,9 +42,9 @@ def glossary_from_args(args: argparse.Namespace, settings: Any, folder: Path | N
     """The glossary chosen on the command line (default: configured + project glossary of `folder`), or None."""
     if args.no_glossary:
         return None
-    from translator.glossary.layers import glossary_for_checks
+    from translator.workspace import Workspace
 
-    return glossary_for_checks(settings, args.glossary, folder)
+    return Workspace(settings, folder).qa_glossary(args.glossary)
 
 
 def reviewed_articles(path: Path) -> list[Path]:

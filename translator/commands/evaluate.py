@@ -39,8 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Evaluate and print the figures."""
     from translator.fileio import atomic_write_text
-    from translator.glossary.enforce import enforcer_from_settings
     from translator.quality.evaluate import evaluate
+    from translator.workspace import Workspace
 
     settings = settings_from_args(args)
     if args.glossary and not args.no_glossary:
@@ -48,11 +48,10 @@ def run(args: argparse.Namespace) -> int:
     glossary = glossary_from_args(args, settings)
     engine = enforcer = None
     if args.hyp is None:
-        from translator.mt.models import load_engine
-
-        engine = load_engine(settings)
+        workspace = Workspace(settings, None)  # a test set: the configured glossaries, no project folder
+        engine = workspace.engine
         if not (args.no_enforce or args.no_glossary):
-            enforcer = enforcer_from_settings(settings)
+            enforcer = workspace.enforcer()
     result = evaluate(args.src, args.ref, hyp=args.hyp, engine=engine, enforcer=enforcer,
                       glossary=glossary, limit=args.limit)
     if args.save_hyp:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from translator.commands.common import add_device_option, check_output_file, settings_from_args
 
 if TYPE_CHECKING:
-    from translator.mt.pipeline import Enforcer
     from translator.store.memory import TranslationMemory
+    from translator.workspace import Workspace
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,22 +34,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     """Translate the article and write or print the English."""
     from translator.fileio import atomic_write_text
-    from translator.glossary.enforce import enforcer_from_settings
-    from translator.mt.models import load_engine
     from translator.mt.pipeline import translate_paragraphs
     from translator.store.export import render_machine_markdown
     from translator.text.document import read_article
+    from translator.workspace import Workspace
 
     settings = settings_from_args(args)
     article = read_article(args.file)
     output = _output_path(args.output, args.file) if args.output is not None else None
     if output is not None:  # before the model loads: refuse overwriting an input at once
         check_output_file(output, args.file)
-    engine = load_engine(settings)
+    workspace = Workspace(settings, args.file.parent)
+    engine = workspace.engine
     # shipped glossaries + the folder's glossary.yaml
-    enforcer = None if args.no_glossary else enforcer_from_settings(settings, args.file.parent)
+    enforcer = None if args.no_glossary else workspace.enforcer()
     paragraphs = article.translatable
-    with _memory(args, engine.label, enforcer) as memory:
+    with _memory(args, workspace, engine.label, enforcer is not None) as memory:
         results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer, memory)
     text = render_machine_markdown(article, {p.id: r.text for p, r in zip(paragraphs, results)}, engine.label)
     if output is not None:
@@ -79,10 +79,10 @@ def _output_path(given: str, article: Path) -> Path:
 
 
 @contextmanager
-def _memory(args: argparse.Namespace, model: str, enforcer: Enforcer | None) -> Iterator[TranslationMemory | None]:
+def _memory(args: argparse.Namespace, workspace: Workspace, model: str,
+            enforced: bool) -> Iterator[TranslationMemory | None]:
     """The memory of the article's folder when it has one (and --no-memory is not given), else None."""
-    from translator.batch_report import glossary_fingerprint
-    from translator.store.memory import TranslationMemory, memory_path
+    from translator.store.memory import memory_path
 
     if args.no_memory or not memory_path(args.file.parent).is_file():
         yield None
@@ -90,7 +90,7 @@ def _memory(args: argparse.Namespace, model: str, enforcer: Enforcer | None) -> 
     from translator.errors import InputError
 
     try:
-        memory = TranslationMemory.for_folder(args.file.parent, model, glossary_fingerprint(enforcer))
+        memory = workspace.open_memory(model, enforced=enforced)
     except InputError as exc:  # a damaged or unreadable memory: translate without it
         print(f"translator: warning: {exc}; going on without the translation memory", file=sys.stderr)
         yield None

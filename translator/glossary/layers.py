@@ -23,7 +23,7 @@ from translator.glossary.yaml_file import TYPES, GlossaryEntry, add_entry
 from translator.text.arabic import match_key
 
 __all__ = [
-    "TYPES", "Glossary", "GlossaryEntry", "Match", "add_entry", "glossary_files",
+    "TYPES", "Glossary", "GlossaryEntry", "Match", "add_entry", "folder_layers", "glossary_files",
     "glossary_for_checks", "load_glossary", "load_for_folder", "project_glossary_path", "PROJECT_GLOSSARY_NAME",
 ]
 
@@ -168,15 +168,24 @@ def load_for_folder(settings: Settings, folder: Path | str | None = None) -> Glo
     Raises:
         GlossaryError: as `load_glossary`.
     """
+    return load_glossary(folder_layers(settings, folder))
+
+
+def folder_layers(settings: Settings, folder: Path | str | None = None) -> list[Path]:
+    """The glossary layers of a folder, in load order: the configured glossaries, then the
+    folder's own glossary.yaml when it exists (and is not configured already).
+
+    This is the one place that decides which glossary files apply to a folder.
+    """
     paths: list[Path] = [Path(p) for p in settings.glossary_paths]
     if folder is not None:
         folder = Path(folder)
         if folder.is_file():
             folder = folder.parent
         project = project_glossary_path(folder)
-        if project.exists() and project.resolve() not in {p.resolve() for p in paths}:
+        if project.exists() and project.resolve() not in {p.resolve() for p in paths if p.exists()}:
             paths.append(project)
-    return load_glossary(paths)
+    return paths
 
 
 def glossary_for_checks(
@@ -195,6 +204,5 @@ def glossary_for_checks(
             raise InputError(missing[0], "glossary not found", "check the --glossary path")
         loaded = load_glossary(list(paths))
     else:
-        settings = settings.with_(glossary_paths=tuple(p for p in settings.glossary_paths if Path(p).exists()))
-        loaded = load_for_folder(settings, folder)
+        loaded = load_glossary([p for p in folder_layers(settings, folder) if p.exists()])
     return loaded if len(loaded) else None

@@ -62,14 +62,10 @@ class DeskServices:
     # -- glossary ------------------------------------------------------------------------
 
     def glossary_paths(self) -> list[Path]:
-        """Glossary layers: the configured ones plus the folder's own glossary.yaml."""
-        from translator.glossary.layers import project_glossary_path
+        """Glossary layers: the configured ones plus the folder's own glossary.yaml (see folder_layers)."""
+        from translator.glossary.layers import folder_layers
 
-        paths = [Path(p) for p in self.settings.glossary_paths]
-        project = project_glossary_path(self.folder)
-        if project.exists() and project.resolve() not in {p.resolve() for p in paths if p.exists()}:
-            paths.append(project)
-        return paths
+        return folder_layers(self.settings, self.folder)
 
     def glossary_files(self) -> list[Path]:
         """Every glossary file, the project's own first (where new terms go by default)."""
