@@ -14,8 +14,9 @@ from tests.index_server import IndexServer, closed_port_url
 from translator.cli import main
 from translator.config import DEMO_MODEL_PATH, Settings, load_settings
 from translator.errors import ModelError, NoModelError
-from translator.mt import models, package_file
-from translator.mt.models import INSTALL_FROM_FILE_HINT, IndexUnavailableError
+from translator.mt import models, package_file, package_index
+from translator.mt.models import INSTALL_FROM_FILE_HINT
+from translator.mt.package_index import IndexUnavailableError
 
 GOOD_META = {
     "package_version": "1.0",
@@ -252,7 +253,7 @@ def test_install_from_loopback_index(settings: Settings) -> None:
     package = package_bytes(top="translate-ar_en-1_2", metadata=dict(GOOD_META, package_version="1.2"))
     seen: list[tuple[int, int | None]] = []
     with IndexServer(online_files(package)) as server:
-        info = models.install_from_index(
+        info = package_index.install_from_index(
             settings.with_(package_index=server.url("/index.json")), lambda done, total: seen.append((done, total))
         )
         requests = list(server.requests)
@@ -288,7 +289,7 @@ def test_cli_install_from_index_via_env(home: Path, monkeypatch: pytest.MonkeyPa
 def test_index_failures_are_one_line_with_the_file_hint(files: dict[str, bytes], expected: str,
                                                         settings: Settings) -> None:
     with IndexServer(files) as server, pytest.raises(IndexUnavailableError) as err:
-        models.install_from_index(settings.with_(package_index=server.url("/index.json")))
+        package_index.install_from_index(settings.with_(package_index=server.url("/index.json")))
     message = str(err.value)
     assert expected in message and message.endswith(INSTALL_FROM_FILE_HINT) and "\n" not in message
     assert leftovers(settings) == []
@@ -299,14 +300,14 @@ def test_truncated_download_refused(settings: Settings) -> None:
     with IndexServer(online_files(package)) as server:
         server.truncate.add("/ar_en-1_2.argosmodel")
         with pytest.raises(IndexUnavailableError, match="got .* of .* bytes"):
-            models.install_from_index(settings.with_(package_index=server.url("/index.json")))
+            package_index.install_from_index(settings.with_(package_index=server.url("/index.json")))
     assert leftovers(settings) == []
 
 
 def test_downloaded_bad_package_refused_naming_the_url(settings: Settings) -> None:
     package = package_bytes(top="translate-ar_en-1_2", extra={"/etc/evil": b"x"})
     with IndexServer(online_files(package)) as server, pytest.raises(ModelError) as err:
-        models.install_from_index(settings.with_(package_index=server.url("/index.json")))
+        package_index.install_from_index(settings.with_(package_index=server.url("/index.json")))
     assert "/ar_en-1_2.argosmodel: refused, member '/etc/evil' has an absolute path" in str(err.value)
     assert leftovers(settings) == []
 
@@ -327,7 +328,7 @@ def test_offline_index_fails_with_one_clear_line(home: Path, monkeypatch: pytest
 def test_unreachable_host_and_bad_url(settings: Settings) -> None:
     for url in ("http://unresolvable.invalid/index.json", "not a url"):
         with pytest.raises(IndexUnavailableError, match="cannot fetch the package index"):
-            models.fetch_index(url, timeout=5)
+            package_index.fetch_index(url, timeout=5)
 
 
 def test_index_url_settings() -> None:
@@ -338,8 +339,8 @@ def test_index_url_settings() -> None:
 
 def test_pick_highest_version() -> None:
     entries = [dict(GOOD_META, package_version=v, links=[f"/{v}"]) for v in ("1.9", "1.10", "1.2")]
-    assert models.pick_ar_en(entries)["package_version"] == "1.10"  # type: ignore[index]
-    assert models.pick_ar_en([dict(GOOD_META, package_version="2.0", links=[])]) is None
+    assert package_index.pick_ar_en(entries)["package_version"] == "1.10"  # type: ignore[index]
+    assert package_index.pick_ar_en([dict(GOOD_META, package_version="2.0", links=[])]) is None
 
 
 # --- ensure --------------------------------------------------------------------------------
@@ -357,7 +358,7 @@ def test_ensure_keeps_an_installed_model(home: Path, settings: Settings, tmp_pat
 def test_ensure_installs_from_the_index_when_online(settings: Settings) -> None:
     package = package_bytes(top="translate-ar_en-1_2", metadata=dict(GOOD_META, package_version="1.2"))
     with IndexServer(online_files(package)) as server:
-        result = models.ensure_model(settings.with_(package_index=server.url("/index.json")))
+        result = package_index.ensure_model(settings.with_(package_index=server.url("/index.json")))
     assert result.action == "online" and result.info.name == "translate-ar_en-1_2" and not result.info.demo
 
 
@@ -404,7 +405,7 @@ def test_unwritable_models_folder_is_one_line(tmp_path: Path, capsys: pytest.Cap
 
 def test_ensure_without_network_or_demo_file_is_one_line(home: Path, monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    monkeypatch.setattr(models, "DEMO_MODEL_PATH", tmp_path / "missing.argosmodel")
+    monkeypatch.setattr(package_index, "DEMO_MODEL_PATH", tmp_path / "missing.argosmodel")
     monkeypatch.setenv("TRANSLATOR_PACKAGE_INDEX", closed_port_url())
     assert main(["models", "ensure"]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
@@ -419,6 +420,6 @@ def test_index_mirror_on_disk_with_relative_links(settings: Settings, tmp_path: 
     (mirror / "packages" / "ar_en.argosmodel").write_bytes(package_bytes(top="translate-ar_en-2_0"))
     entry = dict(GOOD_META, package_version="2.0", links=["packages/ar_en.argosmodel"])
     (mirror / "index.json").write_text(json.dumps([entry]), encoding="utf-8")
-    info = models.install_from_index(settings.with_(package_index=(mirror / "index.json").as_uri()))
+    info = package_index.install_from_index(settings.with_(package_index=(mirror / "index.json").as_uri()))
     assert info.name == "translate-ar_en-2_0"
     assert leftovers(settings) == ["translate-ar_en-2_0"]

@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 from tests.reliability.conftest import cli, one_line_error
 from translator.config import DEMO_MODEL_PATH, Settings
 from translator.errors import ModelError
-from translator.mt import models
+from translator.mt import models, package_index
 from translator.mt.model_check import CheckLimits, model_problem
 
 META = {"package_version": "1.0", "from_code": "ar", "to_code": "en", "type": "translate"}
@@ -121,10 +121,10 @@ def test_a_broken_hand_copied_model_never_outranks_a_working_one(installed: Sett
     # a real, newer model ranks first, but it is checked before use, fails, and the working one is used
     assert models.find_model(installed).path == working.path
     assert models.installed_packages(installed)[-1].path == broken  # the failure is recorded: ranked last
-    assert models.ensure_model(installed).info.path == working.path
+    assert package_index.ensure_model(installed).info.path == working.path
     shutil.rmtree(working.path)  # only the broken one left: a clear error, not the demo installed over it
     with pytest.raises(ModelError, match="installed model translate-ar_en-9_9 .*cannot translate"):
-        models.ensure_model(installed)
+        package_index.ensure_model(installed)
     assert [p.name for p in installed.models_dir.iterdir() if not p.name.startswith(".")] == [broken.name]
 
 

@@ -99,7 +99,8 @@ def run_list(args: argparse.Namespace) -> int:
 def run_install(args: argparse.Namespace) -> int:
     """Install a file, or the index's ar->en package with a progress bar."""
     from translator.config import load_settings
-    from translator.mt.models import install_from_index, install_package_file
+    from translator.mt.models import install_package_file
+    from translator.mt.package_index import install_from_index
 
     settings = load_settings()
     if args.file is not None:
@@ -156,7 +157,8 @@ def run_ensure(args: argparse.Namespace) -> int:
     """Keep the installed model, else install from the index, else the bundled demo model."""
     from translator.config import load_settings
     from translator.errors import NoModelError
-    from translator.mt.models import ensure_model, find_model
+    from translator.mt.models import find_model
+    from translator.mt.package_index import ensure_model
 
     settings = load_settings()
     try:

@@ -267,9 +267,9 @@ def _smoke_test(info: PackageInfo, settings: Settings, label: str) -> None:
 
 
 def _models_root(settings: Settings) -> Path:
-    from translator.mt.models import _writable_models_dir
+    from translator.mt.models import writable_models_dir
 
-    return _writable_models_dir(settings)
+    return writable_models_dir(settings)
 
 
 __all__ = ["CONVERT_EXTRA_HINT", "QUANTIZATIONS", "ImportResult", "check_languages", "default_name", "import_model"]
