@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,7 +16,20 @@ from translator.mt.engine import ArgosEngine
 from translator.mt.models import install_package_file
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+
+
+def _pristine_seeds() -> Path:
+    """A private copy of seeds/*.ar.txt. The repository's seeds/ is also where `make desk` keeps a user's work (its
+    memory, reviews, saved English), which tests must neither read nor change: with a memory there, `translate`
+    took every paragraph from it and a test saw no model call."""
+    copy = Path(tempfile.mkdtemp(prefix="translator-seeds-"))
+    atexit.register(shutil.rmtree, copy, True)
+    for seed in (ROOT / "seeds").glob("*.ar.txt"):
+        shutil.copy2(seed, copy / seed.name)
+    return copy
+
+
+SEEDS = _pristine_seeds()
 SHARED = ROOT.parent / "shared"
 
 
