@@ -11,6 +11,7 @@ from types import ModuleType
 
 import pytest
 
+from tests.conftest import SEEDS
 from translator.cli import main
 from translator.config import Settings
 from translator.errors import ModelError
@@ -234,7 +235,7 @@ def test_cli_import_use_and_translate_with_model(tiny: Path, home: Path, demo_mo
     assert main(["models", "import", str(tiny / "tiny-opus-mt.zip"), "--name", "opus-tiny"]) == 0
     out = capsys.readouterr().out
     assert "imported opus-tiny" in out and "licence: Creative Commons" in out
-    article = ROOT / "seeds" / "sarraj-security-agreements.ar.txt"
+    article = SEEDS / "sarraj-security-agreements.ar.txt"
     output = home / "out.en.md"
     assert main(["translate", str(article), "--model", "opus-tiny", "-o", str(output)]) == 0
     assert "model opus-tiny ar→en" in capsys.readouterr().err

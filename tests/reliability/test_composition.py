@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SEEDS
 from translator.batch import BatchOptions, run_batch
 from translator.config import Settings
 from translator.glossary.enforce import enforcer_from_settings
@@ -21,7 +22,6 @@ from translator.mt.models import load_engine
 from translator.store.memory import TranslationMemory
 
 FLORES = Path(__file__).resolve().parents[3] / "shared" / "data" / "flores200-dev" / "ar.txt"
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def sentences() -> list[str]:
