@@ -39,9 +39,10 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 from batch_speed import PACKAGE, seed_paragraphs, write_articles  # noqa: E402
 
 from translator.batch import BatchOptions  # noqa: E402
-from translator.batch_ray import RayBackend, RayOptions, ShippedPackage  # noqa: E402
+from translator.batch_ray import RayBackend, RayOptions  # noqa: E402
 from translator.config import Settings  # noqa: E402
 from translator.mt.engine import ArgosEngine, Engine  # noqa: E402
+from translator.mt.shipped import ShippedPackage  # noqa: E402
 
 
 def counted(engine: ArgosEngine, counts: Path) -> ArgosEngine:

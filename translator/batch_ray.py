@@ -7,8 +7,8 @@ progress. Ray core actors (one engine each, `num_gpus=1` on GPU nodes) only run
 translator.batch_work.translate_articles, the function local batch runs in-process, on groups of
 whole files: the English is the same byte for byte.
 
-- The model package and the glossary are put in Ray's object store once per run; each worker
-  node unpacks the package once into its temp folder (workers need no model installed).
+- The model package (mt/shipped.py) and the glossary are put in Ray's object store once per run; each
+  worker node unpacks the package once into its temp folder (workers need no model installed).
 - A killed worker is restarted by Ray and its files retried; a file that keeps killing workers
   is reported failed and the rest go on; files already written are never lost (the driver
   wrote them), and a rerun skips them as after a local kill.
@@ -18,14 +18,9 @@ Ray is an optional extra (`pip install 'translator[cluster]'`), imported only he
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
-import shutil
 import socket
-import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,8 +28,10 @@ from typing import Any, Protocol
 from translator.batch_work import FileWork, RecordingMemory, translate_articles
 from translator.config import Settings
 from translator.errors import TranslatorError
-from translator.mt.engine import ArgosEngine, Engine, cpu_kernels
+from translator.mt.engine import Engine, cpu_kernels
+from translator.mt.package_file import first_line
 from translator.mt.pipeline import Enforcer, Memory
+from translator.mt.shipped import EngineSource, ShippedPackage
 from translator.text.document import Article
 
 INSTALL_HINT = "pip install 'translator[cluster]' (in a checkout: .venv/bin/pip install -e '.[cluster]')"
@@ -55,54 +52,6 @@ def import_ray() -> Any:
     except ImportError:
         raise ClusterError(f"--ray needs Ray, which is not installed: {INSTALL_HINT}") from None
     return ray
-
-
-class EngineSource(Protocol):
-    """What a worker builds its engine from (shipped to it once through the object store)."""
-
-    def open(self) -> Engine:
-        """Load the engine in the worker process."""
-        ...
-
-
-@dataclass(frozen=True)
-class ShippedPackage:
-    """An installed Argos package, zipped in memory so that it travels through the object store."""
-
-    name: str
-    digest: str
-    data: bytes
-    settings: Settings
-
-    @classmethod
-    def from_folder(cls, folder: Path, settings: Settings) -> ShippedPackage:
-        buffer, digest = io.BytesIO(), hashlib.sha256()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-            for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-                name, content = path.relative_to(folder).as_posix(), path.read_bytes()
-                archive.writestr(name, content)
-                digest.update(f"{name}\0{len(content)}\0".encode() + content)
-        return cls(Path(folder).name, digest.hexdigest()[:16], buffer.getvalue(), settings)
-
-    def unpack(self, root: Path | None = None) -> Path:
-        """The package folder on this node, unpacked once per node and package content."""
-        root = root or Path(tempfile.gettempdir()) / "translator-ray-models"
-        final = root / f"{self.name}-{self.digest}"
-        if not (final / "metadata.json").is_file():
-            root.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=root))
-            with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-                archive.extractall(staging)
-            try:
-                staging.rename(final)
-            except OSError:  # another worker on this node was first
-                shutil.rmtree(staging, ignore_errors=True)
-        return final
-
-    def open(self) -> Engine:
-        engine = ArgosEngine(self.unpack(), self.settings)
-        engine.load()
-        return engine
 
 
 class BatchWorker:
@@ -234,7 +183,7 @@ class RayBackend:
                 ray.init(address="local", include_dashboard=False, **kwargs)  # never join someone else's by chance
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = self.options.address or "a local instance"
-            raise ClusterError(f"cannot start or join Ray at {where}: {_first_line(exc)} "
+            raise ClusterError(f"cannot start or join Ray at {where}: {first_line(exc)} "
                                "(is `ray start --head` running there? Does this shell have the cluster's token: "
                                "RAY_AUTH_MODE=token and ~/.ray/auth_token? See docs/cluster.md)") from None
         return True
@@ -295,7 +244,7 @@ class _Pool:
             try:
                 problem = ray.get(ref)
             except ray.exceptions.RayError as exc:
-                raise ClusterError(f"a Ray worker failed to start: {_first_line(exc)}") from None
+                raise ClusterError(f"a Ray worker failed to start: {first_line(exc)}") from None
             if problem:
                 raise ClusterError(problem)
 
@@ -322,7 +271,7 @@ class _Pool:
                 self._lost(actor, keys, queue, run, exc)
             except ray.exceptions.RayError as exc:  # a bug raised in the worker: these files fail, the rest go on
                 for key in keys:
-                    run.fail(key, f"worker error: {_first_line(exc)}")
+                    run.fail(key, f"worker error: {first_line(exc)}")
                 self._done(run, keys)
             else:
                 _remember(memory, added)
@@ -369,11 +318,11 @@ class _Pool:
         if len(keys) > 1:  # find the file that kills workers: retry each alone
             queue[:0] = [[k] for k in keys]
         else:
-            run.fail(keys[0], f"the worker translating it died {RESTARTS + 1} times ({_first_line(exc)})")
+            run.fail(keys[0], f"the worker translating it died {RESTARTS + 1} times ({first_line(exc)})")
             self._done(run, keys)
         if not self.actors:
             raise ClusterError("every Ray worker died; finished files are kept, rerun to resume "
-                               f"({_first_line(exc)})")
+                               f"({first_line(exc)})")
 
 
 def _known(memory: Memory | None, jobs: list[tuple[str, Article]]) -> dict[str, str]:
@@ -400,9 +349,3 @@ def _with_threads(source: EngineSource, threads: int) -> EngineSource:
     if isinstance(source, ShippedPackage):
         return replace(source, settings=source.settings.with_(inter_threads=threads, intra_threads=1))
     return source
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
-
