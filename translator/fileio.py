@@ -59,6 +59,18 @@ def _atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
+def make_output_folder(folder: Path, file_in_the_way: str) -> Path:
+    """Create `folder` for outputs (parents too); a file in the way or a failed mkdir is one InputError."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(folder, "is a file, not a folder", file_in_the_way)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(folder, f"cannot create the output folder ({exc.strerror})",
+                         "check the path and its permissions") from None
+    return folder
+
+
 def read_user_bytes(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
     """The bytes of a regular file a user gave us, or InputError saying exactly why not.
 

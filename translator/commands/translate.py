@@ -62,20 +62,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _output_path(given: str, article: Path) -> Path:
     """`-o`: a file, or a folder (existing, or named with a trailing /) that gets `<name>.en.md`."""
-    from translator.errors import InputError
+    from translator.fileio import make_output_folder
     from translator.text.document import article_stem
 
     path = Path(given)
     if not (given.endswith(("/", os.sep)) or path.is_dir()):
         return path
-    if path.exists() and not path.is_dir():
-        raise InputError(path, "is a file, not a folder", "drop the trailing / to write to that file")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(path, f"cannot create the folder ({exc.strerror})",
-                         "check the path and its permissions") from None
-    return path / f"{article_stem(article)}.en.md"
+    folder = make_output_folder(path, "drop the trailing / to write to that file")
+    return folder / f"{article_stem(article)}.en.md"
 
 
 @contextmanager

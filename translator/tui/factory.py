@@ -13,6 +13,7 @@ from typing import Any
 from translator.config import Settings
 from translator.mt.engine import Engine
 from translator.errors import InputError, ModelError
+from translator.fileio import make_output_folder
 from translator.session import DeskOptions, open_article
 from translator.tui.app import TranslatorApp
 from translator.tui.desk_services import DeskServices
@@ -57,7 +58,7 @@ def build_app(
         raise InputError(target, "not found", "give an article file or a folder of articles")
     options = options or DeskOptions()
     if options.out_dir is not None:
-        _make_output_folder(options.out_dir)
+        make_output_folder(options.out_dir, "give a folder for <name>.en.md and <name>.review.json")
     if engine is INSTALLED:
         engine = installed_engine(settings)
     services = DeskServices(settings, target if target.is_dir() else target.parent, engine, use_memory=memory)
@@ -69,14 +70,3 @@ def build_app(
             services.close()
             raise
     return TranslatorApp(target, services, options, session, lock)
-
-
-def _make_output_folder(folder: Path) -> None:
-    """Create the output folder (`desk FILE -o newdir/`); a file in the way is one clear line."""
-    if folder.exists() and not folder.is_dir():
-        raise InputError(folder, "is a file, not a folder", "give a folder for <name>.en.md and <name>.review.json")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(folder, f"cannot create the output folder ({exc.strerror})",
-                         "check the path and its permissions") from None
