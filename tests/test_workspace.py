@@ -20,7 +20,7 @@ def test_layers_are_the_configured_glossaries_then_the_folders_own(tmp_path: Pat
     assert workspace.glossary.lookup("سرت").en == "Sirte"
 
     project = tmp_path / "glossary.yaml"
-    entry = workspace.add_term(project, "سرت", "Sirt", "place")
+    entry = workspace.add_term(project, "سرت", "Sirt", "place").entry
     assert entry.en == "Sirt" and workspace.glossary_layers() == [SHIPPED_GLOSSARY_DIR, project]
     assert workspace.glossary.lookup("سرت").en == "Sirt" and workspace.fingerprint != shipped
     assert workspace.enforcer().glossary is workspace.glossary
@@ -64,3 +64,69 @@ def test_engine_is_loaded_once_and_only_when_used(tmp_path: Path, monkeypatch: p
     assert loads == []
     assert workspace.engine is workspace.engine
     assert loads == [settings]
+
+
+def test_open_glossary_falls_back_to_the_configured_layers_and_says_which_file(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
+    project = tmp_path / "glossary.yaml"
+    project.write_text("- ar: سرت\n  en: [Sirt]\n  type: place\n", encoding="utf-8")
+    workspace = Workspace(settings, tmp_path, engine=FakeEngine())
+    shipped = Workspace(settings, None).fingerprint
+    glossary = workspace.open_glossary()
+    assert glossary is not None and glossary.fingerprint == shipped == workspace.fingerprint
+    assert "glossary.yaml:2:7" in workspace.glossary_error
+    # Fixed on disk: the next look reloads, and the change names the project's key.
+    project.write_text("- ar: سرت\n  en: Sirt\n  type: place\n", encoding="utf-8")
+    change = workspace.reload_if_changed()
+    assert change is not None and change.before == shipped and change.after == workspace.fingerprint != shipped
+    assert workspace.glossary_error == "" and change.touches(workspace.current_glossary, "وصل إلى سرت أمس")
+    assert not change.touches(workspace.current_glossary, "وصل إلى روما أمس")
+    assert workspace.reload_if_changed() is None  # nothing changed since
+
+
+def test_a_broken_file_on_reload_raises_once_and_keeps_the_last_good_glossary(tmp_path: Path) -> None:
+    from translator.errors import GlossaryError
+
+    settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
+    workspace = Workspace(settings, tmp_path, engine=FakeEngine())
+    good = workspace.open_glossary()
+    assert workspace.reload_if_changed() is None
+    (tmp_path / "glossary.yaml").write_text("- ar: [broken\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match="glossary.yaml"):
+        workspace.reload_if_changed()
+    assert workspace.current_glossary is good
+    assert workspace.reload_if_changed() is None  # reported once per change
+
+
+def test_add_term_overriding_another_files_entry_keeps_what_it_accepted(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
+    workspace = Workspace(settings, tmp_path, engine=FakeEngine())
+    shipped = next(e for e in workspace.glossary.active_entries if e.alt)
+    added = workspace.add_term(tmp_path / "glossary.yaml", shipped.ar[0], "Project English")
+    assert added.overridden == shipped
+    assert set(shipped.english_forms) <= set(added.entry.alt) == set(added.kept_alternatives)
+    with pytest.raises(InputError):
+        workspace.add_term(tmp_path / "glossary.yaml", " ", "x")
+
+
+def test_try_memory_reports_an_unopenable_memory_instead_of_raising(tmp_path: Path) -> None:
+    from translator.store.memory import memory_path
+
+    settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
+    workspace = Workspace(settings, tmp_path, engine=FakeEngine())
+    path = memory_path(tmp_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"this is not a database" * 100)
+    memory, why = workspace.try_memory("fake→en 0")
+    assert memory is None and str(path) in why and "move the file aside" in why
+
+
+def test_a_workspace_without_a_model_has_no_engine(tmp_path: Path) -> None:
+    from translator.errors import ModelError
+
+    settings = Settings(home=tmp_path / "home")
+    assert Workspace(settings, tmp_path, load_engine=False).optional_engine() is None
+    with pytest.raises(ModelError):
+        _ = Workspace(settings, tmp_path, load_engine=False).engine
+    missing = Workspace(settings, tmp_path)  # nothing installed in this HOME
+    assert missing.optional_engine() is None and missing.engine_error

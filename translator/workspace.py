@@ -4,50 +4,113 @@ A Workspace owns the engine (loaded on first use, with the settings' device and 
 glossary layers of the folder (the configured glossaries plus the folder's own glossary.yaml:
 assembled here and in `glossary.layers.folder_layers` only), the enforcer over them, the folder's
 translation memory and the glossary QA checks against. `translate`, `batch`, `evaluate`, `qa`,
-`report` and `export` build one; nothing here imports Textual.
+`report`, `export` and the desk build one; nothing here imports Textual.
+
+Commands take the glossary strictly (`glossary`: a bad file is an error). A long-lived user (the
+desk) opens it leniently (`open_glossary`): a broken project glossary falls back to the
+configured layers and the error is kept in `glossary_error`; a reload after an edit
+(`reload_if_changed`) raises on a bad file and keeps the last good glossary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from translator.config import Settings
+from translator.errors import GlossaryError, InputError, ModelError, TranslatorError
 from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import (
     Glossary,
     GlossaryEntry,
     add_entry,
     folder_layers,
+    glossary_files,
     glossary_for_checks,
     load_glossary,
+    project_glossary_path,
 )
 from translator.mt.engine import Engine
 from translator.store.memory import TranslationMemory
+from translator.text.arabic import match_key
+
+
+@dataclass(frozen=True)
+class GlossaryChange:
+    """What a reload changed: the fingerprints before and after, and the match keys whose
+    entry (English, alternatives, type) differs or that came or went."""
+
+    before: str
+    after: str
+    keys: frozenset[str]
+
+    def touches(self, glossary: Glossary | None, text: str) -> bool:
+        """True if a term of `glossary` found in Arabic `text` is one the change touched."""
+        if glossary is None or not self.keys:
+            return False
+        return any(match_key(form) in self.keys for m in glossary.match(text) for form in m.entry.ar)
+
+
+@dataclass(frozen=True)
+class AddedTerm:
+    """A term written by `Workspace.add_term`: the entry, and the entry of another file it overrides."""
+
+    entry: GlossaryEntry
+    overridden: GlossaryEntry | None
+    kept_alternatives: tuple[str, ...]
 
 
 class Workspace:
     """The engine, glossary, enforcer, memory and QA glossary for the articles of one folder."""
 
-    def __init__(self, settings: Settings, folder: Path | str | None, engine: Engine | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        folder: Path | str | None,
+        engine: Engine | None = None,
+        *,
+        load_engine: bool = True,
+    ) -> None:
         """Args:
             settings: resolved settings (glossary layers, models, device, engine knobs).
             folder: the articles' folder, or an article file (its folder is used); None for
                 no folder (configured glossaries only, no memory).
             engine: an engine to use instead of loading the installed model (tests, benches).
+            load_engine: False for a workspace that never loads a model (the desk without one).
         """
         self.settings = settings
         self.folder = None if folder is None else Path(folder).parent if Path(folder).is_file() else Path(folder)
         self._engine = engine
+        self._load_engine = load_engine
+        self.engine_error = ""
+        """Why there is no engine (no model installed), after `optional_engine` found none."""
         self._glossary: Glossary | None = None
+        self._loaded = False
+        self._stamps: dict[Path, int] = {}
+        self.glossary_error = ""
+        """Why the glossary in use is not the folder's whole glossary (a broken file at open), or ""."""
+
+    # -- engine --------------------------------------------------------------------------
 
     @property
     def engine(self) -> Engine:
         """The translation engine, loaded on first use (raises ModelError without a model)."""
         if self._engine is None:
+            if not self._load_engine:
+                raise ModelError("this workspace runs without a translation model")
             from translator.mt.models import load_engine
 
             self._engine = load_engine(self.settings)
+        return self._engine
+
+    def optional_engine(self) -> Engine | None:
+        """The engine, or None when no model is installed (`engine_error` says why)."""
+        if self._engine is None and self._load_engine and not self.engine_error:
+            try:
+                return self.engine
+            except ModelError as exc:
+                self.engine_error = str(exc)
         return self._engine
 
     # -- glossary ------------------------------------------------------------------------
@@ -56,28 +119,118 @@ class Workspace:
         """Glossary layers in load order: the configured ones, then the folder's glossary.yaml."""
         return folder_layers(self.settings, self.folder)
 
+    def glossary_files(self) -> list[Path]:
+        """Every glossary file, the project's own first (where new terms go by default)."""
+        files = [f for layer in self.glossary_layers() if layer.exists() for f in glossary_files(layer)]
+        if self.folder is None:
+            return files
+        project = project_glossary_path(self.folder)
+        return [project] + [f for f in files if f.resolve() != project.resolve()]
+
     @property
     def glossary(self) -> Glossary:
-        """The merged glossary of the folder (loaded on first use; raises GlossaryError)."""
-        if self._glossary is None:
+        """The merged glossary of the folder (loaded on first use; raises GlossaryError).
+
+        After `open_glossary` found no glossary file at all, an empty glossary."""
+        if not self._loaded:
             self._glossary = load_glossary(self.glossary_layers())
+            self._loaded = True
+        return self._glossary if self._glossary is not None else Glossary()
+
+    @property
+    def current_glossary(self) -> Glossary | None:
+        """The glossary in use now without loading (None: none loaded, or no glossary file)."""
         return self._glossary
 
-    def reload_glossary(self) -> Glossary:
-        """Load the glossary files again (after an edit); raises GlossaryError and keeps the old one."""
-        self._glossary = load_glossary(self.glossary_layers())
+    def open_glossary(self) -> Glossary | None:
+        """Load the glossary without raising: the folder's layers that exist; if one is bad, the
+        configured layers alone (the error kept in `glossary_error`); None if nothing loads."""
+        try:
+            self._load_existing()
+        except GlossaryError as exc:
+            self.glossary_error = str(exc)
+            configured = [Path(p) for p in self.settings.glossary_paths if Path(p).exists()]
+            try:
+                self._glossary = load_glossary(configured) if configured else None
+            except TranslatorError:
+                self._glossary = None
+            self._loaded = True
         return self._glossary
+
+    def _load_existing(self) -> GlossaryChange:
+        """Load the layers that exist; raises GlossaryError and keeps what was in use."""
+        stamps = self._snapshot()
+        paths = [p for p in self.glossary_layers() if p.exists()]
+        glossary = load_glossary(paths) if paths else None
+        change = _change(self._glossary, glossary)
+        self._glossary, self._loaded, self._stamps, self.glossary_error = glossary, True, stamps, ""
+        return change
+
+    def reload_glossary(self) -> GlossaryChange:
+        """Load the glossary files again (after an edit).
+
+        Raises:
+            GlossaryError: a file is invalid; the glossary in use stays (the last good one).
+        """
+        try:
+            return self._load_existing()
+        except GlossaryError:
+            self._stamps = self._snapshot()  # reported once per change, not on every look
+            raise
+
+    def reload_if_changed(self) -> GlossaryChange | None:
+        """Reload when a glossary file changed since the last load or look; None if none changed.
+
+        Raises:
+            GlossaryError: the changed files are invalid (once per change; the last good glossary stays).
+        """
+        if self._snapshot() == self._stamps:
+            return None
+        return self.reload_glossary()
+
+    def _snapshot(self) -> dict[Path, int]:
+        """Modification times of every glossary file (and layer folder) of the folder."""
+        stamps: dict[Path, int] = {}
+        layers = self.glossary_layers()
+        if self.folder is not None:
+            layers.append(project_glossary_path(self.folder))  # a project glossary created later
+        for layer in layers:
+            for path in [layer, *(layer.glob("*.y*ml") if layer.is_dir() else [])]:
+                try:
+                    stamps[path] = path.stat().st_mtime_ns
+                except OSError:
+                    stamps[path] = -1
+        return stamps
 
     @property
     def fingerprint(self) -> str:
-        """The glossary's content hash (reports, the memory's provenance)."""
-        return self.glossary.fingerprint
+        """The glossary's content hash (reports, the memory's provenance); "" without a glossary."""
+        if not self._loaded:
+            return self.glossary.fingerprint
+        return self._glossary.fingerprint if self._glossary is not None else ""
 
-    def add_term(self, file: Path, arabic: str, english: str, type: str = "term", note: str = "") -> GlossaryEntry:
-        """Append an entry to a glossary file, then reload."""
-        entry = add_entry(file, arabic, english, type, note=note)
+    def add_term(self, file: Path, arabic: str, english: str, type: str = "term", note: str = "") -> AddedTerm:
+        """Append an entry to a glossary file, then reload.
+
+        An entry of another file with the same Arabic is overridden by the new one (later layers
+        win): its English and accepted alternatives, where they differ from the new English, are
+        kept as the new entry's alternatives, so nothing it accepted is lost.
+
+        Raises:
+            InputError: the Arabic or the English is empty.
+            GlossaryError: the file (or another layer) is invalid; nothing is written.
+        """
+        arabic, english = arabic.strip(), english.strip()
+        if not arabic or not english:
+            raise InputError(file, "the Arabic and the English are both needed")
+        current = self._glossary if self._loaded else self.glossary
+        existing = current.lookup(arabic) if current is not None else None
+        other_file = existing is not None and Path(existing.file).resolve() != Path(file).resolve()
+        overridden = existing if other_file else None
+        alt = tuple(a for a in overridden.english_forms if a != english) if overridden is not None else ()
+        entry = add_entry(file, arabic, english, type, alt=list(alt) or None, note=note)
         self.reload_glossary()
-        return entry
+        return AddedTerm(entry, overridden, alt)
 
     def enforcer(self) -> GlossaryEnforcer:
         """Glossary enforcement over the folder's glossary."""
@@ -104,3 +257,29 @@ class Workspace:
         if self.folder is None:
             raise ValueError("a workspace without a folder has no translation memory")
         return TranslationMemory.for_folder(self.folder, model, self.fingerprint if enforced else "")
+
+    def try_memory(self, model: str | None = None) -> tuple[TranslationMemory | None, str]:
+        """The folder's memory under the glossary in use, or (None, why) when it cannot be opened
+        (a damaged header, a read-only folder): the caller goes on without memory."""
+        try:
+            return self.open_memory(model), ""
+        except InputError as exc:
+            return None, str(exc)
+
+
+def _change(before: Glossary | None, after: Glossary | None) -> GlossaryChange:
+    old, new = _rows(before), _rows(after)
+    keys = frozenset(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    return GlossaryChange(before.fingerprint if before else "", after.fingerprint if after else "", keys)
+
+
+def _rows(glossary: Glossary | None) -> dict[str, tuple[str, tuple[str, ...], str]]:
+    """Match key -> (English, alternatives, type) of the entry that owns it."""
+    if glossary is None:
+        return {}
+    rows: dict[str, tuple[str, tuple[str, ...], str]] = {}
+    for entry in glossary.active_entries:
+        for form in entry.ar:
+            if glossary.lookup(form) is entry:
+                rows[match_key(form)] = (entry.en, tuple(entry.alt), entry.type)
+    return rows

@@ -134,12 +134,13 @@ def test_desk_with_an_invalid_project_glossary_keeps_the_shipped_glossary(tmp_pa
     from translator.config import Settings
     from translator.glossary.layers import load_glossary
     from translator.tui.desk_services import DeskServices
+    from translator.workspace import Workspace
 
     settings = Settings(home=tmp_path / "home")
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "glossary.yaml").write_text("- ar: القاهرة\n  en: [Cairo, Al-Qahira]\n  type: place\n", encoding="utf-8")
-    services = DeskServices(settings, folder, None, use_memory=False)
+    services = DeskServices(Workspace(settings, folder, load_engine=False), use_memory=False)
     shipped = load_glossary(list(settings.glossary_paths))
     assert services.glossary is not None and services.glossary.fingerprint == shipped.fingerprint
     assert "glossary.yaml:2:7: 'en' is a list" in services.glossary_error

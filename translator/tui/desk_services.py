@@ -1,8 +1,9 @@
-"""Provides DeskServices: the desk's access to the engine, glossary, memory and QA modules.
+"""Provides DeskServices: the desk's adapter over a Workspace.
 
-One object per open article folder, built by the app factory. It keeps the last good glossary
-(a broken file on reload is reported and ignored), turns glossary matches into highlight spans
-and side-panel rows, and adapts the memory and QA modules to the side panel. No Textual here.
+One object per open article folder, built by the app factory around the folder's Workspace,
+which owns the engine, the glossary (last good one, fallback at open, reload, adding terms) and
+the memory. DeskServices turns glossary matches into highlight spans and side-panel rows,
+filters memory suggestions and runs QA for the side panel. No Textual here.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from translator.config import Settings
-from translator.mt.engine import Engine
+from translator.errors import TranslatorError
 from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import Glossary
 from translator.glossary.matcher import Match
-from translator.errors import GlossaryError, InputError, TranslatorError
+from translator.mt.engine import Engine
 from translator.store.memory import FuzzyMatch, TranslationMemory
 from translator.store.memory_entry import Origin, source_key
 from translator.store.review import english_path
 from translator.session import DeskSession
 from translator.tui.widgets.side_panel import Finding, TermHit
+from translator.workspace import GlossaryChange, Workspace
 
 #: Highlight style per glossary entry type.
 TERM_STYLES = {
@@ -43,97 +44,55 @@ class NewTerm:
 
 
 class DeskServices:
-    """Engine, glossary, memory and QA for the articles of one folder."""
+    """The desk's view of a Workspace: highlights, side-panel rows, suggestions, QA findings.
 
-    def __init__(self, settings: Settings, folder: Path, engine: Engine | None, use_memory: bool = True) -> None:
-        self.settings = settings
-        self.folder = Path(folder)
-        self.engine = engine
-        self.glossary: Glossary | None = None
+    The glossary (last good one, fallback at open, change detection, adding terms), the memory
+    and the engine are the Workspace's; this class only adapts them to the desk.
+    """
+
+    def __init__(self, workspace: Workspace, use_memory: bool = True) -> None:
+        self.workspace = workspace
+        self.folder = workspace.folder if workspace.folder is not None else Path(".")
+        self.engine: Engine | None = workspace.optional_engine()
+        workspace.open_glossary()
         self.memory: TranslationMemory | None = None
-        self.glossary_error = ""
         self.memory_error = ""
-        self._mtimes: dict[Path, float] = {}
         self._match_cache: tuple[Glossary | None, dict[str, list[Match]]] = (None, {})
-        self._load_glossary_or_report()
         if use_memory:
-            self.memory = self._open_memory()
+            self.memory, self.memory_error = workspace.try_memory(self.engine.label if self.engine else None)
 
     # -- glossary ------------------------------------------------------------------------
 
-    def glossary_paths(self) -> list[Path]:
-        """Glossary layers: the configured ones plus the folder's own glossary.yaml (see folder_layers)."""
-        from translator.glossary.layers import folder_layers
+    @property
+    def glossary(self) -> Glossary | None:
+        """The glossary in use (the last good one; None without any glossary file)."""
+        return self.workspace.current_glossary
 
-        return folder_layers(self.settings, self.folder)
+    @property
+    def glossary_error(self) -> str:
+        """Why the glossary in use lacks a layer (a broken file at open), or ""."""
+        return self.workspace.glossary_error
 
     def glossary_files(self) -> list[Path]:
         """Every glossary file, the project's own first (where new terms go by default)."""
-        from translator.glossary.layers import glossary_files, project_glossary_path
+        return self.workspace.glossary_files()
 
-        files: list[Path] = []
-        for layer in self.glossary_paths():
-            if layer.exists():
-                files.extend(glossary_files(layer))
-        project = project_glossary_path(self.folder)
-        return [project] + [f for f in files if f.resolve() != project.resolve()]
-
-    def _snapshot(self) -> dict[Path, float]:
-        stamps: dict[Path, float] = {}
-        for layer in self.glossary_paths():
-            candidates = [layer, *(layer.glob("*.y*ml") if layer.is_dir() else [])]
-            for path in candidates:
-                try:
-                    stamps[path] = path.stat().st_mtime_ns
-                except OSError:
-                    stamps[path] = -1
-        return stamps
-
-    def _load_glossary_or_report(self) -> None:
-        try:
-            self.reload_glossary()
-        except TranslatorError as exc:
-            # One bad file (the project's glossary.yaml, most often) must not leave the desk with
-            # no glossary at all: keep the configured layers that load, and say which file is bad.
-            self.glossary_error = str(exc)
-            self.glossary = self._fallback_glossary()
-
-    def _fallback_glossary(self) -> Glossary | None:
-        """The configured (shipped) glossary layers without the project's own, or None if they fail too."""
-        from translator.glossary.layers import load_glossary
-
-        paths = [Path(p) for p in self.settings.glossary_paths if Path(p).exists()]
-        try:
-            return load_glossary(paths) if paths else None
-        except TranslatorError:
-            return None
-
-    def reload_glossary(self) -> None:
-        """Load the glossary now; raises GlossaryError and keeps the old one if a file is bad."""
-        from translator.glossary.layers import load_glossary
-
-        self._mtimes = self._snapshot()
-        paths = [p for p in self.glossary_paths() if p.exists()]
-        glossary = load_glossary(paths) if paths else None
-        self.glossary = glossary
-        self.glossary_error = ""
-        if self.memory is not None and glossary is not None:
-            self.memory.glossary = glossary.fingerprint
-
-    def reload_glossary_if_changed(self) -> bool:
-        """Reload when a glossary file changed since the last look; True if reloaded.
+    def reload_glossary_if_changed(self) -> GlossaryChange | None:
+        """Reload when a glossary file changed since the last look; the change, or None.
 
         Raises:
-            GlossaryError: the changed files are invalid (reported once per change).
+            GlossaryError: the changed files are invalid (reported once per change; the last
+                good glossary stays).
         """
-        if self._snapshot() == self._mtimes:
-            return False
-        try:
-            self.reload_glossary()
-        except GlossaryError as exc:
-            self.glossary_error = str(exc)
-            raise
-        return True
+        change = self.workspace.reload_if_changed()
+        if change is not None:
+            self._follow_glossary()
+        return change
+
+    def _follow_glossary(self) -> None:
+        """New machine entries of the memory are made under the glossary now in use."""
+        if self.memory is not None:
+            self.memory.glossary = self.workspace.fingerprint
 
     def glossary_size(self) -> int:
         """Entries in use (an entry overridden by a later layer is not counted, as in the F4 list)."""
@@ -184,26 +143,14 @@ class DeskServices:
                 for e in self.glossary.active_entries]
 
     def add_term(self, term: NewTerm) -> str:
-        """Write a new entry into a glossary file and reload; returns a one-line confirmation.
-
-        An entry of another file with the same Arabic is overridden by the new one (later layers
-        win): its accepted alternatives (and its English, when different) are kept as
-        alternatives, and the confirmation says which entry was overridden.
-        """
-        from translator.glossary.layers import add_entry
-
-        arabic, english = term.arabic.strip(), term.english.strip()
-        if not arabic or not english:
-            raise InputError(term.file, "the Arabic and the English are both needed")
-        existing = self.glossary.lookup(arabic) if self.glossary is not None else None
-        overridden = existing is not None and Path(existing.file).resolve() != term.file.resolve()
-        alt: list[str] = []
-        if existing is not None and overridden:
-            alt = [a for a in existing.english_forms if a != english]
-        entry = add_entry(term.file, arabic, english, term.type, alt=alt or None, note=term.note)
-        self.reload_glossary()
+        """Write a new entry into a glossary file and reload (Workspace.add_term); returns a
+        one-line confirmation, naming the entry of another file it overrides."""
+        added = self.workspace.add_term(term.file, term.arabic, term.english, term.type, note=term.note)
+        self._follow_glossary()
+        entry, existing = added.entry, added.overridden
         message = f"Added {entry.ar[0]} → {entry.en} ({entry.type}) to {term.file}"
-        if existing is not None and overridden:
+        if existing is not None:
+            alt = added.kept_alternatives
             kept = f"; its English kept as alternatives: {', '.join(alt)}" if alt else ""
             message += f". It overrides {existing.where} ({existing.en}){kept}"
         return message
@@ -213,17 +160,6 @@ class DeskServices:
         return GlossaryEnforcer(self.glossary) if self.glossary is not None else None
 
     # -- memory --------------------------------------------------------------------------
-
-    def _open_memory(self) -> TranslationMemory | None:
-        try:
-            return TranslationMemory.for_folder(
-                self.folder,
-                model=self.engine.label if self.engine else None,
-                glossary=self.glossary.fingerprint if self.glossary is not None else "",
-            )
-        except InputError as exc:
-            self.memory_error = str(exc)
-            return None
 
     def suggestions(self, text: str) -> list[FuzzyMatch]:
         """Exact and fuzzy memory matches for a paragraph, best first.

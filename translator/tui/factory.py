@@ -7,36 +7,33 @@ lock when a single file is opened (so a locked or unreadable article fails befor
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Final
 
 from translator.config import Settings
-from translator.mt.engine import Engine
-from translator.errors import InputError, ModelError
+from translator.errors import InputError
 from translator.fileio import make_output_folder
+from translator.mt.engine import Engine
 from translator.session import DeskOptions, open_article
 from translator.tui.app import TranslatorApp
 from translator.tui.desk_services import DeskServices
-
-#: Pass as `engine` to use the installed model (the default).
-INSTALLED: Any = object()
+from translator.workspace import Workspace
 
 
-def installed_engine(settings: Settings) -> Engine | None:
-    """The installed ar->en engine, or None when no model is installed (the desk still opens)."""
-    from translator.mt.models import load_engine
+class _Installed(Enum):
+    INSTALLED = "installed"
 
-    try:
-        return load_engine(settings)
-    except ModelError:
-        return None
+
+#: Pass as `engine` to use the installed model (the default; the Workspace loads it).
+INSTALLED: Final = _Installed.INSTALLED
 
 
 def build_app(
     target: Path | str,
     settings: Settings,
     *,
-    engine: Engine | None = INSTALLED,
+    engine: Engine | None | _Installed = INSTALLED,
     options: DeskOptions | None = None,
     memory: bool = True,
 ) -> TranslatorApp:
@@ -59,9 +56,12 @@ def build_app(
     options = options or DeskOptions()
     if options.out_dir is not None:
         make_output_folder(options.out_dir, "give a folder for <name>.en.md and <name>.review.json")
+    folder = target if target.is_dir() else target.parent
     if engine is INSTALLED:
-        engine = installed_engine(settings)
-    services = DeskServices(settings, target if target.is_dir() else target.parent, engine, use_memory=memory)
+        workspace = Workspace(settings, folder)  # the installed model, or none (the desk still opens)
+    else:
+        workspace = Workspace(settings, folder, engine, load_engine=False)
+    services = DeskServices(workspace, use_memory=memory)
     session = lock = None
     if target.is_file():
         try:
