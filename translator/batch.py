@@ -76,7 +76,7 @@ class Progress:
 
 #: Settings recorded in the manifest (fields of translator.config.Settings).
 MANIFEST_SETTINGS = ("device", "inter_threads", "intra_threads", "beam_size", "max_batch_tokens", "max_decoding_length",
-                     "decoding_ratio", "decoding_extra", "no_repeat_ngram_size", "hypotheses")
+                     "decoding_ratio", "decoding_extra", "no_repeat_ngram_size", "hypotheses", "retry_budget")
 
 
 def build_manifest(options: BatchOptions, engine: Engine, enforcer: Enforcer | None,

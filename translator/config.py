@@ -10,12 +10,16 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from translator.errors import TranslatorError
+
 #: The repository's shipped glossaries (works for source checkouts and editable installs).
 SHIPPED_GLOSSARY_DIR = Path(__file__).resolve().parent.parent / "glossaries"
 #: The small demo model bundled with the package (also the test fixture).
 DEMO_MODEL_PATH = Path(__file__).resolve().parent / "data" / "demo-ar-en.argosmodel"
 #: Argos' public package index; overridable for tests (loopback server) and mirrors.
 DEFAULT_PACKAGE_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+#: Share of an article's first-pass decoding that the glossary's clause retries may add.
+DEFAULT_RETRY_BUDGET = 0.25
 
 
 def _default_home() -> Path:
@@ -62,6 +66,11 @@ class Settings:
     hypotheses: int = 4
     """Hypotheses per sentence (at most beam_size) the glossary enforcer chooses from."""
 
+    retry_budget: float = DEFAULT_RETRY_BUDGET
+    """Clause-by-clause retries of sentences that lost a glossary term may add this share of an
+    article's first-pass decoding (0: no retry; --retry-budget, TRANSLATOR_RETRY_BUDGET). They
+    stop early when the first retry wins nothing back (translator.mt.pipeline)."""
+
     model: str = ""
     """Installed model to use by name (--model, TRANSLATOR_MODEL); "" = the default chosen with
     `translator models use`, else the best installed ar->en model."""
@@ -80,6 +89,22 @@ class Settings:
     def with_(self, **changes: object) -> Settings:
         """Return a copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def retry_share(text: str) -> float:
+    """A retry budget given as text (--retry-budget, TRANSLATOR_RETRY_BUDGET): a share >= 0.
+
+    Raises:
+        ValueError: not a number, negative or not finite (the message says what is wanted).
+    """
+    try:
+        share = float(text)
+    except ValueError:
+        share = -1.0
+    if not 0 <= share < float("inf"):
+        raise ValueError(f"retry budget {text!r} is not a share of the first pass's decoding "
+                         "(a number >= 0, e.g. 0.25; 0: no retry)")
+    return share
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -104,6 +129,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                       ("TRANSLATOR_MAX_DECODING_LENGTH", "max_decoding_length")):
         if env.get(key):
             changes[name] = int(env[key])
+    if env.get("TRANSLATOR_RETRY_BUDGET"):
+        try:
+            changes["retry_budget"] = retry_share(env["TRANSLATOR_RETRY_BUDGET"])
+        except ValueError as exc:
+            raise TranslatorError(f"TRANSLATOR_RETRY_BUDGET: {exc}") from None
     if env.get("TRANSLATOR_MODEL"):
         changes["model"] = env["TRANSLATOR_MODEL"]
     if env.get("TRANSLATOR_GLOSSARIES"):

@@ -234,7 +234,7 @@ class Workspace:
 
     def enforcer(self) -> GlossaryEnforcer:
         """Glossary enforcement over the folder's glossary."""
-        return GlossaryEnforcer(self.glossary)
+        return GlossaryEnforcer(self.glossary, retry_budget=self.settings.retry_budget)
 
     def qa_glossary(self, paths: Sequence[Path] | None = None) -> Glossary | None:
         """The glossary QA checks terms against: `paths` if given, else the folder's layers that

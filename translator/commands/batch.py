@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translator.commands.common import add_device_option, output_folder, settings_from_args
+from translator.commands.common import add_device_option, add_retry_budget_option, output_folder, settings_from_args
 
 if TYPE_CHECKING:
     pass
@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", dest="fmt", choices=["md", "txt", "bilingual"], default="md",
                    help="output: English Markdown (default), plain text, or bilingual Markdown")
     p.add_argument("--no-glossary", action="store_true", help="raw machine output, no glossary enforcement")
+    add_retry_budget_option(p)
     p.add_argument("--no-memory", action="store_true", help="neither read nor feed the translation memory")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
@@ -57,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
     from translator.workspace import Workspace
 
     settings = settings_from_args(args)
+    if args.retry_budget is not None:
+        settings = settings.with_(retry_budget=args.retry_budget)
     in_dir: Path = args.in_dir
     if not in_dir.is_dir():  # before loading the model or creating the memory folder
         raise InputError(in_dir, "is not a folder", "give the folder that holds the articles")

@@ -117,3 +117,22 @@ def check_output_file(output: Path, source: Path) -> None:
     if in_set and os.path.realpath(output.parent) == os.path.realpath(source.parent):
         raise InputError(output, "is an article name of the input folder; the English would overwrite "
                          "an Arabic article or be taken for one", hint)
+
+
+def add_retry_budget_option(p: argparse.ArgumentParser) -> None:
+    """--retry-budget SHARE, for commands that enforce the glossary (translate, batch)."""
+    from translator.config import DEFAULT_RETRY_BUDGET
+
+    p.add_argument("--retry-budget", type=_retry_share, metavar="SHARE",
+                   help="sentences that lost a glossary term are re-translated clause by clause, adding at "
+                        f"most this share of each article's decoding (default {DEFAULT_RETRY_BUDGET:g}; 0: no "
+                        "retry); they stop early when the first retry wins nothing back")
+
+
+def _retry_share(text: str) -> float:
+    from translator.config import retry_share
+
+    try:
+        return retry_share(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from translator.commands.common import add_device_option, check_output_file, settings_from_args
+from translator.commands.common import add_device_option, add_retry_budget_option, check_output_file, settings_from_args
 
 if TYPE_CHECKING:
     from translator.store.memory import TranslationMemory
@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "name ending in /) gets <name>.en.md, created if missing")
     add_device_option(p)
     p.add_argument("--no-glossary", action="store_true", help="raw machine output, no glossary enforcement")
+    add_retry_budget_option(p)
     p.add_argument("--no-memory", action="store_true",
                    help="do not use the folder's translation memory (exact matches, sentence by sentence too)")
     p.set_defaults(func=run)
@@ -40,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     from translator.workspace import Workspace
 
     settings = settings_from_args(args)
+    if args.retry_budget is not None:
+        settings = settings.with_(retry_budget=args.retry_budget)
     article = read_article(args.file)
     output = _output_path(args.output, args.file) if args.output is not None else None
     if output is not None:  # before the model loads: refuse overwriting an input at once

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translator.config import Settings
+from translator.config import DEFAULT_RETRY_BUDGET, Settings
 from translator.glossary.layers import Glossary, Match, load_for_folder
 from translator.glossary.repair import TermResult, enforce_terms
 
@@ -73,7 +73,7 @@ class GlossaryEnforcer:
     """The `translator.mt.pipeline.Enforcer` for a glossary."""
 
     def __init__(self, glossary: Glossary, method: str = "placeholder", repair: bool = True,
-                 terms: str = "english") -> None:
+                 terms: str = "english", retry_budget: float = DEFAULT_RETRY_BUDGET) -> None:
         """Args:
             glossary: the merged glossary.
             method: how names (person, place, organisation; a title before a name goes with it)
@@ -83,6 +83,8 @@ class GlossaryEnforcer:
             terms: the same for stand-alone entries of type "term": "english" (default: ordinary
                 words the model can place in its sentence), "placeholder", or "verify" (left in
                 Arabic for the model, only checked afterwards). Measured in docs/glossary.md.
+            retry_budget: share of an article's first-pass decoding that clause retries of
+                sentences that lost a term may add (Settings.retry_budget; 0: no retry).
         """
         if method not in METHODS:
             raise ValueError(f"unknown enforcement method {method!r} (expected one of {', '.join(METHODS)})")
@@ -92,6 +94,7 @@ class GlossaryEnforcer:
         self.method = method
         self.repair = repair
         self.terms = terms
+        self.retry_budget = retry_budget
 
     def prepare(self, sentence: str) -> tuple[str, Plan]:
         """Return the model input for `sentence` and the plan `finish()` needs."""
@@ -251,6 +254,7 @@ def enforcer_from_settings(settings: Settings, folder: Path | str | None = None,
     Raises:
         GlossaryError: a glossary file is invalid (every problem listed).
     """
-    return GlossaryEnforcer(load_for_folder(settings, folder), method=method, terms=terms)
+    return GlossaryEnforcer(load_for_folder(settings, folder), method=method, terms=terms,
+                            retry_budget=settings.retry_budget)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from translator.config import DEFAULT_RETRY_BUDGET
 from translator.glossary.enforce import Plan
 from translator.glossary.layers import Glossary
 from translator.glossary.repair import TermResult
@@ -22,10 +23,14 @@ from translator.mt.engine import Engine, RankingEngine
 from translator.text.arabic import strip_controls
 from translator.text.segment import split_clauses, split_sentences
 
-#: Share of the first pass's decoding cost that clause-by-clause retries may add.
-RETRY_BUDGET = 0.25
+#: Share of the first pass's decoding cost that clause-by-clause retries may add (the default;
+#: Settings.retry_budget, carried by the enforcer).
+RETRY_BUDGET = DEFAULT_RETRY_BUDGET
 #: Retries may always spend this many pieces (a paragraph in the desk gets its retry).
 RETRY_FLOOR = 128
+#: Retries of an article that go first, as a probe: when they win back no term, the rest of its
+#: budget is not spent (the model does not keep placeholders even in short inputs).
+PROBE_RETRIES = 1
 
 
 class Enforcer(Protocol):
@@ -34,6 +39,11 @@ class Enforcer(Protocol):
     @property
     def glossary(self) -> Glossary:
         """The glossary enforced (its fingerprint goes into reports)."""
+        ...
+
+    @property
+    def retry_budget(self) -> float:
+        """Share of an article's first-pass decoding that clause retries may add (0: none)."""
         ...
 
     def prepare(self, sentence: str) -> tuple[str, Plan]:
@@ -73,7 +83,7 @@ def translate_paragraphs(
     enforcer: Enforcer | None = None,
     memory: Memory | None = None,
     on_done: Callable[[int, ParagraphTranslation], None] | None = None,
-    retry_budget: float = RETRY_BUDGET,
+    retry_budget: float | None = None,
     groups: Sequence[int] | None = None,
 ) -> list[ParagraphTranslation]:
     """Translate paragraphs, sending all their sentences to the engine in one call.
@@ -85,7 +95,8 @@ def translate_paragraphs(
         memory: translation memory consulted first and fed with new machine output.
         on_done: called with (index, result) as each paragraph is finished.
         retry_budget: clause-by-clause retries of sentences that lost a term may add this share
-            of the first pass's decoding cost (at least RETRY_FLOOR pieces; 0: no retry).
+            of the first pass's decoding cost (at least RETRY_FLOOR pieces; 0: no retry);
+            None: the enforcer's (Settings.retry_budget).
         groups: paragraph counts of independent articles, in order; each gets its own retry
             budget, so an article's English does not depend on which others share the call
             (batch chunks, Ray tasks). None: all paragraphs are one group.
@@ -121,7 +132,8 @@ def translate_paragraphs(
     else:
         choices = iter(_hypotheses(engine, model_inputs))
         finished = [[_choose(enforcer, plan, next(choices)) for _, plan in plans] for _, plans in pending]
-        budgets = _budgets(engine, model_inputs, input_groups, retry_budget)
+        share = enforcer.retry_budget if retry_budget is None else retry_budget
+        budgets = _budgets(engine, model_inputs, input_groups, share)
         _retry_missing_terms(engine, enforcer, pending, finished, [group_of[i] for i, _ in pending], budgets)
     for (i, _plans), sentences in zip(pending, finished):
         english, terms = _join(sentences)
@@ -209,12 +221,18 @@ def _retry_missing_terms(
     """Re-translate, clause by clause, the sentences whose output lost a glossary term.
 
     Models drop names (and placeholders) mostly in long sentences; shorter inputs keep them.
-    All retries go to the engine in one call, and a retry is kept only when it loses fewer
-    terms, so a sentence never gets worse. The retries of each group (article) stay within its
-    budget (see _budgets): the sentences with the most lost terms per piece go first.
+    A retry is kept only when it loses fewer terms, so a sentence never gets worse. The retries
+    of each group (article) stay within its budget (see _budgets) and pay or stop: the group's
+    cheapest candidate goes first, as a probe (PROBE_RETRIES); only a group whose probe won a
+    term back spends the rest of its budget, the sentences with the most lost terms per piece
+    first. A model that keeps no placeholder even in a clause (a random or unsuitable model)
+    costs one probe per article, and its lost terms are reported. Every decision depends on
+    the group's own sentences, so an article's English does not depend on its neighbours.
     """
-    candidates: list[tuple[float, int, int, list[Plan], list[str], int]] = []
+    candidates: dict[int, list[_Retry]] = {}
     for p, (_, plans) in enumerate(pending):
+        if pending_groups[p] not in budgets:
+            continue
         for s, (sentence, _plan) in enumerate(plans):
             lost = _missing(finished[p][s][1])
             if not lost:
@@ -225,22 +243,51 @@ def _retry_missing_terms(
             prepared = [enforcer.prepare(clause) for clause in clauses]
             texts = [text for text, _ in prepared]
             cost = _cost(engine, texts)
-            candidates.append((-lost / max(1, cost), p, s, [plan for _, plan in prepared], texts, cost))
-    if not candidates or not budgets:
-        return
-    retries: list[tuple[int, int, list[Plan]]] = []
-    inputs: list[str] = []
-    for _, p, s, clause_plans, texts, cost in sorted(candidates, key=lambda c: c[:3]):
-        group = pending_groups[p]
-        if cost > budgets[group]:
-            continue
-        budgets[group] -= cost
-        retries.append((p, s, clause_plans))
-        inputs += texts
+            retry = _Retry(-lost / max(1, cost), p, s, [plan for _, plan in prepared], texts, cost)
+            candidates.setdefault(pending_groups[p], []).append(retry)
+    probes: list[_Retry] = []
+    for group, retries in candidates.items():
+        affordable = (r for r in retries if r.cost <= budgets[group])
+        cheapest = sorted(affordable, key=lambda r: (r.cost, r.priority, r.p, r.s))
+        for retry in cheapest[:PROBE_RETRIES]:
+            budgets[group] -= retry.cost
+            probes.append(retry)
+            retries.remove(retry)
+    paid = {pending_groups[r.p] for r in _run_retries(engine, enforcer, probes, finished) if r.recovered}
+    rest: list[_Retry] = []
+    for group in sorted(paid):
+        for retry in sorted(candidates[group], key=lambda r: (r.priority, r.p, r.s)):
+            if retry.cost <= budgets[group]:
+                budgets[group] -= retry.cost
+                rest.append(retry)
+    _run_retries(engine, enforcer, rest, finished)
+
+
+@dataclass
+class _Retry:
+    """One sentence to re-translate clause by clause."""
+
+    priority: float
+    """Minus the lost terms per piece of decoding (the most rewarding first)."""
+    p: int
+    s: int
+    plans: list[Plan]
+    texts: list[str]
+    cost: int
+    recovered: int = 0
+    """Terms the retry won back (0 when it was not kept)."""
+
+
+def _run_retries(engine: Engine, enforcer: Enforcer, retries: list[_Retry],
+                 finished: list[list[tuple[str, list[TermResult]]]]) -> list[_Retry]:
+    """Translate `retries` in one engine call; keep each that loses fewer terms than before."""
     if not retries:
-        return
-    outputs = iter(_hypotheses(engine, inputs))
-    for p, s, clause_plans in retries:
-        retried = _join([_choose(enforcer, plan, next(outputs)) for plan in clause_plans])
-        if _missing(retried[1]) < _missing(finished[p][s][1]):
-            finished[p][s] = retried
+        return []
+    outputs = iter(_hypotheses(engine, [text for r in retries for text in r.texts]))
+    for r in retries:
+        retried = _join([_choose(enforcer, plan, next(outputs)) for plan in r.plans])
+        before, after = _missing(finished[r.p][r.s][1]), _missing(retried[1])
+        if after < before:
+            finished[r.p][r.s] = retried
+            r.recovered = before - after
+    return retries
