@@ -81,6 +81,11 @@ class Settings:
     package_index: str = DEFAULT_PACKAGE_INDEX
     """URL of the Argos package index used by `models install` with no file."""
 
+    memory_wait: float = 600.0
+    """Longest wait, in seconds, at the end of translate/batch for a translation memory another
+    process is writing (a long `memory import`) before the run's new entries are given up
+    (TRANSLATOR_MEMORY_WAIT; the English is written first either way)."""
+
     @property
     def models_dir(self) -> Path:
         """Folder of installed Argos packages (one sub-folder per package)."""
@@ -138,6 +143,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         changes["model"] = env["TRANSLATOR_MODEL"]
     if env.get("TRANSLATOR_GLOSSARIES"):
         changes["glossary_paths"] = tuple(Path(p) for p in env["TRANSLATOR_GLOSSARIES"].split(os.pathsep) if p)
+    if env.get("TRANSLATOR_MEMORY_WAIT"):
+        changes["memory_wait"] = float(env["TRANSLATOR_MEMORY_WAIT"])
     index = env.get("TRANSLATOR_PACKAGE_INDEX") or env.get("ARGOS_PACKAGE_INDEX")
     if index:
         changes["package_index"] = index

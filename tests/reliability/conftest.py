@@ -23,9 +23,10 @@ REAL_CLI = "import sys; from translator.cli import main; sys.exit(main(sys.argv[
 
 
 def cli(args: list[str], home: Path, *, fake: bool = True, wrap: list[str] | None = None,
-        timeout: float = 120, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `translator ARGS` in a child process (no stdin); returns the finished process."""
-    env = {**os.environ, "TRANSLATOR_HOME": str(home), "PYTHONPATH": str(ROOT), "CI": "true"}
+        timeout: float = 120, cwd: Path | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `translator ARGS` in a child process (no stdin; `env` added to the environment)."""
+    env = {**os.environ, "TRANSLATOR_HOME": str(home), "PYTHONPATH": str(ROOT), "CI": "true", **(env or {})}
     command = [sys.executable, "-c", FAKE_CLI if fake else REAL_CLI, *args]
     return subprocess.run([*(wrap or []), *command], env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=timeout, cwd=cwd or ROOT)

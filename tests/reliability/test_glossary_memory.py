@@ -3,17 +3,14 @@
 Reproductions: an entry whose Arabic is only tatweel was accepted though it can never match; a
 list given as `en` was reported as "empty"; a 72k-entry glossary took 80 s and 712 MB to check
 (goal: 5 s, 200 MB); a memory database with garbage in the middle made every file of a batch
-fail; a batch during a long `memory import` lost files to "database is locked".
+fail. (A batch during a long `memory import`: test_memory_busy.py.)
 """
 
 from __future__ import annotations
 
 import random
-import sqlite3
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -101,32 +98,6 @@ def test_a_damaged_memory_degrades_to_no_memory(tmp_path: Path) -> None:
         report = run_batch(BatchOptions(src, tmp_path / "out"), FakeEngine(), memory=memory)
         assert report.ok and report.counts()["translated"] == 4, [f.reason for f in report.files]
         assert "damaged" in memory.degraded
-
-
-def test_a_batch_waits_for_a_memory_held_by_an_import(tmp_path: Path) -> None:
-    src = tmp_path / "in"
-    src.mkdir()
-    for i in range(5):
-        (src / f"a{i}.txt").write_text(ARABIC.replace("غدا", f"غدا {i}"), encoding="utf-8")
-    with TranslationMemory.for_folder(src, "fake→en 0"):
-        pass
-    held = threading.Event()
-
-    def long_import() -> None:  # another process's write transaction, as `memory import` holds
-        db = sqlite3.connect(memory_path(src), isolation_level=None)
-        db.execute("BEGIN IMMEDIATE")
-        held.set()
-        time.sleep(3)
-        db.execute("COMMIT")
-        db.close()
-
-    writer = threading.Thread(target=long_import)
-    writer.start()
-    held.wait(10)
-    with TranslationMemory.for_folder(src, "fake→en 0") as memory:
-        report = run_batch(BatchOptions(src, tmp_path / "out"), FakeEngine(), memory=memory)
-    writer.join()
-    assert report.ok and report.counts()["translated"] == 5
 
 
 def test_desk_with_an_invalid_project_glossary_keeps_the_shipped_glossary(tmp_path: Path) -> None:

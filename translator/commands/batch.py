@@ -11,7 +11,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translator.commands.common import add_device_option, add_retry_budget_option, output_folder, settings_from_args
+from translator.commands.common import (
+    add_device_option,
+    add_retry_budget_option,
+    output_folder,
+    settings_from_args,
+    settle_memory,
+)
 
 if TYPE_CHECKING:
     pass
@@ -80,10 +86,14 @@ def run(args: argparse.Namespace) -> int:
         except InputError as exc:  # e.g. a read-only folder: translate anyway, without the memory
             err.print(f"translator: warning: {exc}; going on without the translation memory",
                       highlight=False, markup=False, soft_wrap=True)
+    if memory is not None:
+        memory.on_busy = lambda line: err.print(f"translator: {line}", highlight=False, markup=False, soft_wrap=True)
     try:
         with _progress_bar(err, args.quiet or not err.is_terminal and not _force_progress()) as on_progress:
             report = run_batch(options, engine, enforcer, memory, settings=settings, glossary=glossary,
                                on_progress=on_progress, backend=backend)
+        if memory is not None:  # every file is written: now wait, bounded, for a memory another process writes
+            settle_memory(memory, settings.memory_wait)
     finally:
         if memory is not None:
             if memory.degraded:

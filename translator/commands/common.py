@@ -9,7 +9,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from translator.store.memory import TranslationMemory
 
 
 def add_device_option(p: argparse.ArgumentParser) -> None:
@@ -83,6 +86,19 @@ def print_error(exc: Exception) -> None:
     from translator.errors import describe_os_error
 
     print(f"translator: error: {describe_os_error(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
+
+
+def memory_status(line: str) -> None:
+    """A status line about the translation memory (it is busy, the run waits for it) on stderr."""
+    print(f"translator: {line}", file=sys.stderr)
+
+
+def settle_memory(memory: TranslationMemory, limit: float) -> None:
+    """Save the entries that queued behind another process writing the memory: a status line while
+    waiting (at most `limit` seconds), one warning line for what is given up."""
+    skipped = memory.settle(limit, memory_status)
+    if skipped:
+        print(f"translator: warning: {skipped}", file=sys.stderr)
 
 
 def output_folder(path: Path) -> Path:

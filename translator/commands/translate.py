@@ -10,7 +10,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from translator.commands.common import add_device_option, add_retry_budget_option, check_output_file, settings_from_args
+from translator.commands.common import (
+    add_device_option,
+    add_retry_budget_option,
+    check_output_file,
+    memory_status,
+    settings_from_args,
+    settle_memory,
+)
 
 if TYPE_CHECKING:
     from translator.store.memory import TranslationMemory
@@ -54,12 +61,15 @@ def run(args: argparse.Namespace) -> int:
     paragraphs = article.translatable
     with _memory(args, workspace, engine.label, enforcer is not None) as memory:
         results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer, memory)
-    text = render_machine_markdown(article, {p.id: r.text for p, r in zip(paragraphs, results)}, engine.label)
-    if output is not None:
-        atomic_write_text(output, text)
-        print(f"wrote {output} ({len(paragraphs)} paragraphs, model {engine.label})", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+        text = render_machine_markdown(article, {p.id: r.text for p, r in zip(paragraphs, results)}, engine.label)
+        if output is not None:
+            atomic_write_text(output, text)
+            print(f"wrote {output} ({len(paragraphs)} paragraphs, model {engine.label})", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        if memory is not None:  # the English is out: now wait, bounded, for a memory another process writes
+            settle_memory(memory, settings.memory_wait)
     return 0
 
 
@@ -92,6 +102,7 @@ def _memory(args: argparse.Namespace, workspace: Workspace, model: str,
         print(f"translator: warning: {exc}; going on without the translation memory", file=sys.stderr)
         yield None
         return
+    memory.on_busy = memory_status
     try:
         yield memory
     finally:

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from enum import Enum
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from translator.errors import InputError
+from translator.store.memory_busy import BUSY_TIMEOUT, MACHINE_WAIT, MemoryBusyError, WriteQueue, is_busy
 from translator.store.memory_entry import (
     KEY_SCHEME,
     FuzzyMatch,
@@ -33,47 +33,17 @@ from translator.store.memory_entry import (
     now_iso,
     source_key,
 )
+from translator.store.memory_schema import COLUMNS, PROVENANCE, SCHEMA, SCHEMA_VERSION, row_entry, sql_filters
 
 MEMORY_DIRNAME = ".translator"
 MEMORY_FILENAME = "memory.sqlite"
 MACHINE = Origin.MACHINE
 REVIEWED = Origin.REVIEWED
-#: Version of the table layout; older databases are migrated on open.
-SCHEMA_VERSION = 2
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS segments (
-    key      TEXT NOT NULL,          -- normalised source, the lookup key
-    origin   TEXT NOT NULL CHECK (origin IN ('machine', 'reviewed')),
-    model    TEXT NOT NULL DEFAULT '',  -- model label ('' for reviewed)
-    glossary TEXT NOT NULL DEFAULT '',  -- glossary fingerprint ('' for reviewed or none)
-    source   TEXT NOT NULL,          -- the source paragraph as last seen
-    target   TEXT NOT NULL,
-    updated  TEXT NOT NULL,
-    PRIMARY KEY (key, origin, model, glossary)
-);
-"""
-#: Provenance columns added by schema 2 (name, declaration).
-_PROVENANCE = (
-    ("created", "TEXT NOT NULL DEFAULT ''"),   # when the translation was first made (ISO, UTC)
-    ("creator", "TEXT NOT NULL DEFAULT ''"),   # who made it (user id; TMX creationid)
-    ("via", "TEXT NOT NULL DEFAULT 'legacy'"),  # a Via value
-    ("file", "TEXT NOT NULL DEFAULT ''"),      # imported from this TMX/XLIFF file ('' if not imported)
-    ("imported", "TEXT NOT NULL DEFAULT ''"),  # when it was imported (ISO, UTC)
-)
-_COLUMNS = "rowid, source, target, origin, model, glossary, updated, created, creator, via, file, imported"
 
 
 def memory_path(folder: Path) -> Path:
     """Where the memory of the project (article folder) `folder` lives."""
     return Path(folder) / MEMORY_DIRNAME / MEMORY_FILENAME
-
-
-def _entry(row: tuple[object, ...]) -> MemoryEntry:
-    rowid, source, target, origin, model, glossary, updated, created, creator, via, file, imported = row
-    return MemoryEntry(str(source), str(target), Origin(origin), str(model), str(glossary), str(updated),
-                       str(created), str(creator), Via(via), str(file), str(imported), int(rowid))  # type: ignore[call-overload]
 
 
 class MemoryDamagedError(InputError):
@@ -88,27 +58,34 @@ class TranslationMemory:
         model: label of the engine in use; machine entries of other models are ignored.
         glossary: fingerprint of the glossary in use; machine entries made under another are ignored.
         creator: creator id of the entries written (default: `default_creator()`).
+        busy_timeout: seconds a write waits for another process's write lock.
 
-    Safe to share between threads (one lock) and processes (WAL, busy timeout).
+    Safe to share between threads (one lock) and processes (WAL, busy timeout). Machine entries
+    queue while another process holds the write lock (translator.store.memory_busy); `settle`
+    saves them at the end of a run.
     """
 
-    def __init__(self, path: Path, model: str | None = None, glossary: str = "", creator: str | None = None) -> None:
+    def __init__(self, path: Path, model: str | None = None, glossary: str = "", creator: str | None = None,
+                 busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = Path(path)
         self.model = model
         self.glossary = glossary
         self.creator = creator if creator is not None else default_creator()
         self._lock = threading.RLock()
         self._defer = 0
+        self.busy_timeout = busy_timeout
+        self._queue = WriteQueue(self.path)
+        self.on_busy: Callable[[str], None] | None = None
+        """Told once (a status line) when machine entries start to queue behind another writer."""
         self.degraded = ""
         """Why the memory is off for this session (a damaged database), or ""."""
         self._fuzzy_cache: tuple[tuple[object, ...], list[str], list[MemoryEntry]] | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+            self._db = sqlite3.connect(self.path, timeout=busy_timeout, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=30000")
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(SCHEMA)
             self._migrate()
             self._rekey_if_needed()
         except sqlite3.DatabaseError as exc:
@@ -119,14 +96,16 @@ class TranslationMemory:
 
     @classmethod
     def for_folder(cls, folder: Path, model: str | None = None, glossary: str = "",
-                   creator: str | None = None) -> TranslationMemory:
+                   creator: str | None = None, busy_timeout: float = BUSY_TIMEOUT) -> TranslationMemory:
         """Open the memory of the project folder `folder`."""
-        return cls(memory_path(folder), model, glossary, creator)
+        return cls(memory_path(folder), model, glossary, creator, busy_timeout)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database (queued entries get one more try, without waiting: see `settle`)."""
+        with self._lock, suppress(InputError):  # a full disk: given up, as a direct write would fail
+            self._flush(0)
         with self._lock:
             self._db.close()
 
@@ -143,8 +122,9 @@ class TranslationMemory:
             try:
                 yield
             except sqlite3.OperationalError as exc:  # locked past the busy timeout, disk full, I/O
-                raise InputError(self.path, f"translation memory error ({exc})",
-                                 "retry; if it persists, move the file aside") from None
+                error = MemoryBusyError if is_busy(exc) else InputError
+                raise error(self.path, f"translation memory error ({exc})",
+                            "retry; if it persists, move the file aside") from None
             except sqlite3.DatabaseError as exc:  # garbage in the file: "database disk image is malformed"
                 raise MemoryDamagedError(self.path, f"translation memory is damaged ({exc})",
                                          "move the file aside; a new memory will be started") from None
@@ -175,7 +155,7 @@ class TranslationMemory:
             return
         with self.deferred():  # re-read inside the lock: another process may have migrated meanwhile
             have = {r[1] for r in self._db.execute("PRAGMA table_info(segments)")}
-            for name, declaration in _PROVENANCE:
+            for name, declaration in PROVENANCE:
                 if name not in have:
                     self._db.execute(f"ALTER TABLE segments ADD COLUMN {name} {declaration}")
             # Rows from schema 1 keep their dates; their origin beyond reviewed/machine is unknown.
@@ -219,21 +199,51 @@ class TranslationMemory:
             return None
         with self._guard():
             row = self._db.execute(
-                f"SELECT {_COLUMNS} FROM segments WHERE key=? AND "
+                f"SELECT {COLUMNS} FROM segments WHERE key=? AND "
                 "(origin='reviewed' OR (model=? AND glossary=?)) ORDER BY origin='reviewed' DESC, updated DESC",
                 (key, self.model if self.model is not None else "\0none", self.glossary),
             ).fetchone()
-        return _entry(row) if row else None
+            queued = self._queue.find(key, self.model, self.glossary)
+        entry = row_entry(row) if row else None
+        return queued if queued is not None and (entry is None or entry.origin is Origin.MACHINE) else entry
 
     def add_machine(self, source: str, target: str, model: str) -> None:
         """Remember a machine translation made here by `model` under this memory's glossary
-        (nothing, when the database is damaged: see `lookup`)."""
+        (nothing, when the database is damaged: see `lookup`; queued while another process writes)."""
         if self.degraded:
             return
+        with self._lock:
+            self._queue.add(MemoryEntry(source, target, Origin.MACHINE, model, self.glossary, now_iso(),
+                                        via=Via.ENGINE))
+            self._flush(0 if self._queue.busy else min(self.busy_timeout, MACHINE_WAIT))
+
+    def _flush(self, wait: float) -> bool:
+        """Store the queued machine entries, waiting at most `wait` seconds for another process's
+        write lock; False while it is held (they stay queued)."""
+        with self._lock:
+            if self.degraded:
+                return True
+            try:
+                return self._queue.flush(self._write, wait, self.on_busy)
+            except MemoryDamagedError as exc:
+                self.degraded = str(exc)
+                return True
+
+    def _write(self, entries: list[MemoryEntry], wait: float) -> None:
+        self._db.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
         try:
-            self.add(MemoryEntry(source, target, Origin.MACHINE, model, self.glossary, via=Via.ENGINE))
-        except MemoryDamagedError as exc:
-            self.degraded = str(exc)
+            self.add_many(entries)
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+
+    def settle(self, limit: float, on_wait: Callable[[str], None] | None = None) -> str:
+        """Save the queued machine entries, waiting at most `limit` seconds for another process's
+        write lock (`on_wait` is told once, before waiting, that the run waits and why).
+
+        Returns "" when every entry was saved, else the one line saying how many were given up
+        (the English they came from is already written).
+        """
+        return self._queue.settle(self._flush, limit, on_wait)
 
     def add_reviewed(self, source: str, target: str) -> None:
         """Remember a translator's reviewed translation from the desk (replaces any earlier reviewed one)."""
@@ -297,37 +307,14 @@ class TranslationMemory:
             source: the same source paragraph (normalised key).
             limit: at most this many (the most recent ones when limited).
         """
-        where, args = self._filters(origin, via, file, since, before, text, source)
-        query = f"SELECT {_COLUMNS} FROM segments" + (" WHERE " + " AND ".join(where) if where else "")
+        where, args = sql_filters(origin, via, file, since, before, text, source)
+        query = f"SELECT {COLUMNS} FROM segments" + (" WHERE " + " AND ".join(where) if where else "")
         if limit is not None:
             query = f"SELECT * FROM ({query} ORDER BY updated DESC, rowid DESC LIMIT ?)"
             args.append(int(limit))
         with self._guard():
             rows = self._db.execute(query + " ORDER BY updated, rowid", args).fetchall()
-        return [_entry(row) for row in rows]
-
-    @staticmethod
-    def _filters(origin: Origin | str | None, via: Via | None, file: str | None, since: str | None,
-                 before: str | None, text: str | None, source: str | None) -> tuple[list[str], list[object]]:
-        where: list[str] = []
-        args: list[object] = []
-        for column, value in (("origin", origin), ("via", via), ("file", file)):
-            if value is not None:
-                where.append(f"{column}=?")
-                args.append(value.value if isinstance(value, Enum) else value)
-        if since:
-            where.append("updated>=?")
-            args.append(since)
-        if before:
-            where.append("updated<?")
-            args.append(before)
-        if text:
-            where.append("(instr(lower(target), ?) > 0 OR instr(key, ?) > 0)")
-            args += [text.lower(), source_key(text)]
-        if source is not None:
-            where.append("key=?")
-            args.append(source_key(source))
-        return where, args
+        return [row_entry(row) for row in rows]
 
     def counts(self) -> dict[str, int]:
         """Number of entries per origin."""
@@ -358,13 +345,13 @@ class TranslationMemory:
             if self._fuzzy_cache and self._fuzzy_cache[0] == version:
                 return self._fuzzy_cache[1], self._fuzzy_cache[2]
             rows = self._db.execute(
-                f"SELECT key, {_COLUMNS} FROM segments WHERE origin='reviewed' "
+                f"SELECT key, {COLUMNS} FROM segments WHERE origin='reviewed' "
                 "OR (model=? AND glossary=?) ORDER BY origin='reviewed', updated",
                 (self.model if self.model is not None else "\0none", self.glossary),
             ).fetchall()
         best: dict[str, MemoryEntry] = {}
         for row in rows:  # reviewed rows come last and win
-            best[row[0]] = _entry(row[1:])
+            best[row[0]] = row_entry(row[1:])
         keys = list(best)
         values = [best[k] for k in keys]
         with self._guard():
