@@ -201,12 +201,16 @@ class RankingChaosEngine(ChaosEngine):
     label: str = "chaos-nbest→en 0"
     costs: list[int] = field(default_factory=list)
     """The cost of each call, in order."""
+    avoided: list[Sequence[str]] = field(default_factory=list)
+    """What each sentence sent was to avoid (`avoid`), in order (as `inputs`)."""
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         return [h[0] for h in self.translate_nbest(sentences, 1)]
 
-    def translate_nbest(self, sentences: Sequence[str], n: int | None = None) -> list[list[str]]:
+    def translate_nbest(self, sentences: Sequence[str], n: int | None = None,
+                        avoid: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
         self.costs.append(self.cost(sentences))
+        self.avoided.extend(avoid or [()] * len(sentences))
         self.inputs.extend(sentences)
         out: list[list[str]] = [[] for _ in sentences]
         start = (getattr(self, "_span_n", 0), getattr(self, "_sentence_n", 0))

@@ -87,9 +87,9 @@ def recorded(installed: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = translator.mt.models.load_engine
 
     class Recording(ArgosEngine):
-        def translate_nbest(self, sentences, n=None):  # type: ignore[no-untyped-def]
+        def translate_nbest(self, sentences, n=None, avoid=None):  # type: ignore[no-untyped-def]
             seen.extend(sentences)  # translate() comes here too
-            return super().translate_nbest(sentences, n)
+            return super().translate_nbest(sentences, n, avoid)
 
     def load(settings: Settings) -> ArgosEngine:
         return Recording(real(settings).info.path, settings)

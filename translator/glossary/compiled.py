@@ -25,7 +25,7 @@ from translator.text import arabic
 
 #: Files smaller than this are parsed directly (the cache would not pay for itself).
 CACHE_MIN_BYTES = 256 * 1024
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -59,7 +59,7 @@ def parse_cached(path: Path) -> ParsedFile:
     try:
         stored = json.loads(cached.read_text(encoding="utf-8"))
         return ParsedFile(path, [GlossaryEntry(ar=tuple(e[0]), en=e[1], type=e[2], alt=tuple(e[3]), note=e[4],
-                                               file=e[5], line=e[6]) for e in stored["entries"]],
+                                               file=e[5], line=e[6], avoid=tuple(e[7])) for e in stored["entries"]],
                           list(stored["problems"]))
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         pass
@@ -68,7 +68,7 @@ def parse_cached(path: Path) -> ParsedFile:
     except UnicodeDecodeError:
         return parse_file(path)
     parsed = parse_text(text, path)
-    rows = [[list(e.ar), e.en, e.type, list(e.alt), e.note, e.file, e.line] for e in parsed.entries]
+    rows = [[list(e.ar), e.en, e.type, list(e.alt), e.note, e.file, e.line, list(e.avoid)] for e in parsed.entries]
     with contextlib.suppress(OSError):  # no cache: slower next time, nothing else
         atomic_write_text(cached, json.dumps({"entries": rows, "problems": parsed.problems}, ensure_ascii=False))
     return parsed

@@ -36,6 +36,9 @@ class Plan:
     model_input: str
     matches: list[Match] = field(default_factory=list)
     groups: list[_Group] = field(default_factory=list)
+    avoid: tuple[str, ...] = ()
+    """English renderings the model must not decode for this sentence: the `avoid` lists of the
+    entries that matched (passed to CTranslate2 as suppress_sequences)."""
 
 
 def _kept_clitic(prefix: str) -> str:
@@ -99,13 +102,14 @@ class GlossaryEnforcer:
     def prepare(self, sentence: str) -> tuple[str, Plan]:
         """Return the model input for `sentence` and the plan `finish()` needs."""
         matches = self.glossary.match(sentence)
+        avoid = tuple(dict.fromkeys(form for m in matches for form in m.entry.avoid))
         replaced: list[tuple[list[int], str]] = []  # (match indices, how: "english"|"placeholder")
         for run in _runs(sentence, matches):
             how = self.method if any(matches[i].entry.type != "term" for i in run) else self.terms
             if how != "verify":
                 replaced.append((run, how))
         if not replaced:
-            return sentence, Plan(sentence, sentence, matches)
+            return sentence, Plan(sentence, sentence, matches, avoid=avoid)
         free = iter(t for t in PLACEHOLDERS if t.lower() not in sentence.lower())
         groups: list[_Group] = []
         parts: list[str] = []
@@ -125,7 +129,7 @@ class GlossaryEnforcer:
             pos = last.end
         parts.append(sentence[pos:])
         model_input = "".join(parts)
-        return model_input, Plan(sentence, model_input, matches, groups)
+        return model_input, Plan(sentence, model_input, matches, groups, avoid)
 
     def finish(self, plan: Plan, output: str) -> tuple[str, list[TermResult]]:
         """Verify (and repair) the terms of `plan` in the model's `output`.

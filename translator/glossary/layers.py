@@ -81,8 +81,9 @@ class Glossary:
     def fingerprint(self) -> str:
         """Short content hash of what matching and enforcement use (for reports and caches)."""
         if not self._fingerprint:
-            rows = sorted(
-                (key, e.en, list(e.alt), e.type) for key, e in self._forms.items()
+            rows = sorted(  # avoid only where given: fingerprints of glossaries without it stay as they were
+                [key, e.en, list(e.alt), e.type, *([list(e.avoid)] if e.avoid else [])]
+                for key, e in self._forms.items()
             )
             data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             self._fingerprint = hashlib.sha256(data).hexdigest()[:16]

@@ -89,6 +89,12 @@ def term_rendering(text: str, entry: GlossaryEntry) -> Rendering | None:
     return None
 
 
+def avoided_rendering(text: str, entry: GlossaryEntry) -> str | None:
+    """The first of the entry's `avoid` renderings that occurs in `text` (whole words, folded), else None."""
+    folded = fold(text)
+    return next((form for form in entry.avoid if find_form(folded, fold(form).strip())), None)
+
+
 def distinct_terms(source: str, glossary: Glossary) -> list[Match]:
     """The first match of each distinct glossary entry found in the Arabic `source`."""
     seen: set[int] = set()

@@ -5,6 +5,7 @@ A glossary file is a YAML list of entries (see glossaries/README.md):
     - ar: [فايز السراج, فائز السراج]   # one form or a list of spelling variants
       en: Fayez al-Sarraj               # preferred English
       alt: [Fayez Sarraj]               # optional accepted alternatives
+      avoid: [Faiz Sarag]               # optional known wrong renderings, never decoded
       type: person                      # person | place | organisation | term
       note: optional free text
 
@@ -14,6 +15,8 @@ file, line and column, and scalars stay strings (`en: yes` is the word, not a bo
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +29,7 @@ from translator.text.arabic import has_arabic, match_key
 #: Allowed values of `type`.
 TYPES = ("person", "place", "organisation", "term")
 #: Allowed keys of an entry.
-FIELDS = ("ar", "en", "alt", "type", "note")
+FIELDS = ("ar", "en", "alt", "avoid", "type", "note")
 _TYPE_ALIASES = {"organization": "organisation", "org": "organisation", "people": "person"}
 
 
@@ -44,6 +47,9 @@ class GlossaryEntry:
     """Accepted English alternatives (a translation using one of these is not an error)."""
     note: str = ""
     """Free text for translators."""
+    avoid: tuple[str, ...] = ()
+    """Known wrong English renderings (a name's wrong transliteration): the model may not decode
+    them in a sentence where the entry matched (CTranslate2 suppress_sequences), and QA flags them."""
     file: str = field(default="", compare=False)
     """File the entry came from ('' when built in code)."""
     line: int = field(default=0, compare=False)
@@ -209,6 +215,7 @@ def _entry(node: yaml.Node, path: Path, problems: list[str]) -> GlossaryEntry | 
     for a in alt or ():
         if has_arabic(a):
             problems.append(f"{_at(path, values['alt'])}: alternative '{a}' contains Arabic script")
+    avoid = _avoid(values["avoid"], path, (en or "", *(alt or ())), problems) if "avoid" in values else ()
     kind = (_scalar(values["type"]) or "").lower() if "type" in values else ""
     kind = _TYPE_ALIASES.get(kind, kind)
     if "type" in values and kind not in TYPES:
@@ -219,9 +226,37 @@ def _entry(node: yaml.Node, path: Path, problems: list[str]) -> GlossaryEntry | 
     if len(problems) > before or not ar or not en:
         return None
     return GlossaryEntry(
-        ar=ar, en=en, type=kind, alt=tuple(a for a in alt or () if a != en), note=note or "",
+        ar=ar, en=en, type=kind, alt=tuple(a for a in alt or () if a != en), note=note or "", avoid=avoid,
         file=str(path), line=node.start_mark.line + 1,
     )
+
+
+def _avoid(node: yaml.Node, path: Path, accepted: tuple[str, ...], problems: list[str]) -> tuple[str, ...]:
+    """The `avoid` renderings: English text, none of them inside an accepted form (it would block it)."""
+    values = _strings(node, path, "avoid", problems) or ()
+    for vnode in _item_nodes(node):
+        value = _scalar(vnode)
+        if not value:
+            continue  # reported by _strings
+        where = _at(path, vnode)
+        if has_arabic(value):
+            problems.append(f"{where}: avoided rendering '{value}' contains Arabic script")
+        blocked = [form for form in accepted if _inside(_words(value), _words(form))]
+        if blocked:
+            problems.append(f"{where}: avoided rendering '{value}' is part of the accepted English "
+                            f"'{blocked[0]}'; decoding could never produce it")
+    return values
+
+
+def _words(text: str) -> list[str]:
+    """The words of English `text`, case and diacritics folded."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.findall(r"\w+", plain.casefold())
+
+
+def _inside(part: list[str], whole: list[str]) -> bool:
+    """True if the words `part` occur in a row in `whole`."""
+    return bool(part) and any(whole[i:i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
 def _item_nodes(node: yaml.Node | None) -> list[yaml.Node]:
@@ -230,11 +265,14 @@ def _item_nodes(node: yaml.Node | None) -> list[yaml.Node]:
     return list(node.value) if isinstance(node, yaml.SequenceNode) else [node]
 
 
-def entry_yaml(ar: str | list[str], en: str, type: str, alt: list[str] | None = None, note: str = "") -> str:
+def entry_yaml(ar: str | list[str], en: str, type: str, alt: list[str] | None = None, note: str = "",
+               avoid: list[str] | None = None) -> str:
     """YAML text of one entry, in the style of the shipped files."""
     data: dict[str, object] = {"ar": ar if isinstance(ar, str) or len(ar) != 1 else ar[0], "en": en}
     if alt:
         data["alt"] = list(alt)
+    if avoid:
+        data["avoid"] = list(avoid)
     data["type"] = type
     if note:
         data["note"] = note

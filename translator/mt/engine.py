@@ -47,8 +47,10 @@ class Engine(Protocol):
 class RankingEngine(Engine, Protocol):
     """An engine that gives several hypotheses per sentence and knows its decoding cost."""
 
-    def translate_nbest(self, sentences: Sequence[str], n: int | None = None) -> list[list[str]]:
-        """Up to `n` (default: the configured number) translations per sentence, best first."""
+    def translate_nbest(self, sentences: Sequence[str], n: int | None = None,
+                        avoid: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
+        """Up to `n` (default: the configured number) translations per sentence, best first;
+        `avoid[i]`: English texts the translation of sentence i must not contain (none: None)."""
         ...
 
     def cost(self, sentences: Sequence[str]) -> int:
@@ -264,35 +266,46 @@ class ArgosEngine:
         """
         return [hyps[0] for hyps in self.translate_nbest(sentences, 1)]
 
-    def translate_nbest(self, sentences: Sequence[str], n: int | None = None) -> list[list[str]]:
+    def translate_nbest(self, sentences: Sequence[str], n: int | None = None,
+                        avoid: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
         """Up to `n` translations of each sentence, best first, from one beam search (as `translate`).
 
         The beam already holds `beam_size` hypotheses, so asking for several costs almost
         nothing; a glossary enforcer can keep the one that kept its terms. Blank inputs give [""].
+        `avoid[i]`: English texts sentence i's translation must not decode (a glossary entry's
+        known wrong renderings), as target SentencePiece pieces in CTranslate2's
+        suppress_sequences; the exact pieces only (another segmentation or case is not blocked).
         """
         n = max(1, min(self.settings.hypotheses if n is None else n, self.settings.beam_size))
-        unique = list(dict.fromkeys(s for s in sentences if s.strip()))
+        bans = [tuple(dict.fromkeys(a)) for a in avoid] if avoid is not None else [()] * len(sentences)
+        keys = [(s, ban) for s, ban in zip(sentences, bans)]
+        unique = list(dict.fromkeys(k for k in keys if k[0].strip()))
         if not unique:
             return [[""] for _ in sentences]
         self.load()
-        chunks = {s: split_long(s, self.max_sentence_tokens, self._length) for s in unique}
-        pieces = list(dict.fromkeys(c for s in unique for c in chunks[s]))
-        tokens = [self.encode(p) for p in pieces]
+        chunks = {s: split_long(s, self.max_sentence_tokens, self._length) for s in dict.fromkeys(s for s, _ in unique)}
+        pieces = list(dict.fromkeys((c, ban) for s, ban in unique for c in chunks[s]))
+        tokens = [self.encode(p) for p, _ in pieces]
+        suppress = [self._suppressed(ban) for _, ban in pieces]
         try:
             with self._lock:
-                hypotheses = self._translate_tokens(tokens, n)
+                hypotheses = self._translate_tokens(tokens, n, suppress)
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"{self.info.path}: translation failed ({_first_line(exc)})") from None
         self.calls += len(tokens)
         self.decoded += sum(len(hyps[0]) for hyps in hypotheses)
         done = {piece: [self._detokenize(h) for h in hyps] for piece, hyps in zip(pieces, hypotheses)}
-        out: dict[str, list[str]] = {}
-        for s in unique:
-            parts = [done[c] for c in chunks[s]]
+        out: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        for s, ban in unique:
+            parts = [done[c, ban] for c in chunks[s]]
             # hypothesis k of a chunked sentence: hypothesis k of each chunk (or its last one)
             count = max(len(p) for p in parts)
-            out[s] = [" ".join(h for p in parts if (h := p[min(k, len(p) - 1)])) for k in range(count)]
-        return [out.get(s, [""]) for s in sentences]
+            out[s, ban] = [" ".join(h for p in parts if (h := p[min(k, len(p) - 1)])) for k in range(count)]
+        return [out.get(k, [""]) for k in keys]
+
+    def _suppressed(self, avoid: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """`avoid` as target pieces, as the model would decode each text inside a sentence."""
+        return tuple(dict.fromkeys(tuple(self._target_sp.encode(text, out_type=str)) for text in avoid if text.strip()))
 
     def decoding_cap(self, source_pieces: int) -> int:
         """Most output pieces for a sentence of `source_pieces` pieces (see Settings.decoding_ratio).
@@ -313,7 +326,8 @@ class ArgosEngine:
     def _length(self, text: str) -> int:
         return len(self._sp.encode(text))
 
-    def _translate_tokens(self, tokens: list[list[str]], n: int = 1) -> list[list[list[str]]]:
+    def _translate_tokens(self, tokens: list[list[str]], n: int = 1,
+                          suppress: Sequence[tuple[tuple[str, ...], ...]] = ()) -> list[list[list[str]]]:
         """The `n` best hypotheses (pieces) for each tokenised sentence, batched.
 
         A sub-batch only ever holds sentences of one length, so no sentence is padded: its
@@ -322,15 +336,18 @@ class ArgosEngine:
         sentences, and with some CPU kernels (oneDNN on AVX2, as on AMD) padding changed their
         English (bench/batch_invariance.py, which also measures the cost). Each length goes in
         one asynchronous call with its decoding cap; the calls run side by side on
-        CTranslate2's `inter_threads` translators.
+        CTranslate2's `inter_threads` translators. `suppress[i]`: piece sequences sentence i may
+        not decode; CTranslate2 applies them to a whole call, so sentences with other
+        suppressions go in other calls.
         """
         order = sorted(range(len(tokens)), key=lambda i: (len(tokens[i]), i))
         target_prefix = self.info.target_prefix.split()
-        groups: dict[int, list[int]] = {}
+        bans = list(suppress) or [()] * len(tokens)
+        groups: dict[tuple[int, tuple[tuple[str, ...], ...]], list[int]] = {}
         for i in order:
-            groups.setdefault(len(tokens[i]), []).append(i)
+            groups.setdefault((len(tokens[i]), bans[i]), []).append(i)
         pending = []
-        for length, members in groups.items():
+        for (length, ban), members in groups.items():
             cap = self.decoding_cap(length)
             batch = [tokens[i] for i in members]
             prefix = [target_prefix] * len(batch) if target_prefix else None
@@ -345,6 +362,7 @@ class ArgosEngine:
                 replace_unknowns=True,
                 max_decoding_length=cap + len(target_prefix),
                 no_repeat_ngram_size=self.settings.no_repeat_ngram_size,
+                suppress_sequences=[list(seq) for seq in ban] or None,
                 asynchronous=True,
             )))
         best: list[list[list[str]]] = [[] for _ in tokens]

@@ -130,7 +130,8 @@ def translate_paragraphs(
             [(next(outputs), []) for _ in plans] for _, plans in pending
         ]
     else:
-        choices = iter(_hypotheses(engine, model_inputs))
+        avoid = [plan.avoid for _, plans in pending for _, plan in plans]
+        choices = iter(_hypotheses(engine, model_inputs, avoid))
         finished = [[_choose(enforcer, plan, next(choices)) for _, plan in plans] for _, plans in pending]
         share = enforcer.retry_budget if retry_budget is None else retry_budget
         budgets = _budgets(engine, model_inputs, input_groups, share)
@@ -146,12 +147,16 @@ def translate_paragraphs(
     return [r for r in results if r is not None]
 
 
-def _hypotheses(engine: Engine, inputs: list[str]) -> list[list[str]]:
-    """Each input's hypotheses, best first (one when the engine gives no n-best)."""
+def _hypotheses(engine: Engine, inputs: list[str], avoid: list[tuple[str, ...]]) -> list[list[str]]:
+    """Each input's hypotheses, best first (one when the engine gives no n-best).
+
+    `avoid[i]`: English the engine must not decode for input i (the glossary's `avoid:`
+    renderings of its terms); only a RankingEngine can be told, and only when there is any.
+    """
     if not inputs:
         return []
     if isinstance(engine, RankingEngine):
-        return engine.translate_nbest(inputs)
+        return engine.translate_nbest(inputs, avoid=avoid) if any(avoid) else engine.translate_nbest(inputs)
     return [[output] for output in engine.translate(inputs)]
 
 
@@ -283,7 +288,8 @@ def _run_retries(engine: Engine, enforcer: Enforcer, retries: list[_Retry],
     """Translate `retries` in one engine call; keep each that loses fewer terms than before."""
     if not retries:
         return []
-    outputs = iter(_hypotheses(engine, [text for r in retries for text in r.texts]))
+    inputs = [text for r in retries for text in r.texts]
+    outputs = iter(_hypotheses(engine, inputs, [plan.avoid for r in retries for plan in r.plans]))
     for r in retries:
         retried = _join([_choose(enforcer, plan, next(outputs)) for plan in r.plans])
         before, after = _missing(finished[r.p][r.s][1]), _missing(retried[1])

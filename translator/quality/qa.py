@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from enum import Enum
 
 from translator.glossary.layers import Glossary
-from translator.glossary.terms import distinct_terms, term_rendering
+from translator.glossary.terms import avoided_rendering, distinct_terms, term_rendering
 from translator.store.review import ReviewState, Status
 from translator.text.document import Article
 from translator.text.numerals import (  # re-exported: part of the QA API
@@ -140,6 +140,10 @@ def _glossary_findings(source: str, target: str, glossary: Glossary) -> list[tup
         surface, preferred = match.surface, match.entry.en
         if not preferred:
             continue
+        avoided = avoided_rendering(target, match.entry)
+        if avoided:
+            problems.append((Severity.ERROR, f"{surface} is rendered {avoided!r}, which the glossary says to avoid "
+                                             f"(use {preferred!r})"))
         rendering = term_rendering(target, match.entry)
         if rendering == "preferred":
             continue
