@@ -146,8 +146,8 @@ def test_batch_report_counts_every_lost_term(tmp_path_factory: pytest.TempPathFa
     again = type(engine)(engine.mutations, engine.sentence, engine.seed)
     results = translate_paragraphs(sources, again, ENFORCERS["placeholder"])
     terms = [t for r in results for t in r.terms]
-    assert file.terms_found == len(terms)
-    assert file.terms_missing == sum(t.missing for t in terms)
+    assert file.counts.terms_found == len(terms)
+    assert file.counts.terms_missing == sum(t.missing for t in terms)
     english = (tmp / "out" / file.output).read_text(encoding="utf-8")
     for r in results:
         assert r.text in english

@@ -15,11 +15,11 @@ from translator.quality.qa import (
     check_article,
     check_paragraph,
     check_review,
-    extract_numbers,
     length_norm,
 )
 from translator.store.review import ReviewState, save_review
 from translator.text.document import read_article
+from translator.text.numerals import extract_numbers
 
 GLOSSARY = Glossary.from_entries([
     GlossaryEntry(("السراج",), "Fayez al-Sarraj", "person", ("al-Sarraj", "Sarraj")),

@@ -15,7 +15,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from translator.batch_report import (
     MANIFEST_NAME,
     REPORT_NAME,
     BatchReport,
+    FileCounts,
     FileResult,
     glossary_fingerprint,
     load_report,
@@ -82,7 +83,8 @@ MANIFEST_SETTINGS = ("device", "inter_threads", "intra_threads", "beam_size", "m
 def build_manifest(options: BatchOptions, engine: Engine, enforcer: Enforcer | None,
                    settings: Settings | None = None) -> dict[str, Any]:
     """What produced the outputs: model, glossary, format and engine settings."""
-    knobs = {k: getattr(settings, k) for k in MANIFEST_SETTINGS} if settings is not None else {}
+    values = asdict(settings) if settings is not None else {}
+    knobs = {k: values[k] for k in MANIFEST_SETTINGS} if values else {}
     return {
         "tool": f"translator {__version__}",
         "model": engine.label,
@@ -176,9 +178,7 @@ class _Run:
                 continue
             old = old_files.get(rel)
             if old and old.get("status") == "ok" and old.get("source_sha256") == result.source_sha256 and out.is_file():
-                for name in ("paragraphs", "sentences", "from_memory", "terms_found", "terms_enforced",
-                             "terms_missing", "qa_errors", "qa_warnings", "seconds"):
-                    setattr(result, name, old.get(name, getattr(result, name)))
+                result.counts, result.sentences = FileCounts.from_json(old), old.get("sentences", 0)
                 result.status, result.resumed = "ok", True
                 continue
             self.articles[rel] = article
@@ -228,10 +228,7 @@ class _Run:
             self.fail(key, work.error)
             return
         r = self.results[key]
-        r.sentences = self.sentences[key]
-        for name in ("paragraphs", "from_memory", "terms_found", "terms_enforced", "terms_missing", "qa_errors",
-                     "qa_warnings", "seconds"):
-            setattr(r, name, getattr(work, name))
+        r.sentences, r.counts = self.sentences[key], work.counts
         try:
             atomic_write_text(self.options.out_dir / r.output, work.rendered)
         except OSError as exc:

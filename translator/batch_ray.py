@@ -23,11 +23,12 @@ import socket
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol  # Any only for Ray's own objects (module, actor handles, refs)
 
 from translator.batch_work import FileWork, RecordingMemory, translate_articles
 from translator.config import Settings
 from translator.errors import TranslatorError
+from translator.glossary.layers import Glossary
 from translator.mt.engine import Engine, cpu_kernels
 from translator.mt.package_file import first_line
 from translator.mt.pipeline import Enforcer, Memory
@@ -45,7 +46,7 @@ class ClusterError(TranslatorError):
     """Ray is missing, cannot be reached, or no worker could start."""
 
 
-def import_ray() -> Any:
+def import_ray() -> Any:  # Any: Ray is an optional extra, so mypy may not see its types
     """The `ray` module, or ClusterError saying in one line what to install."""
     try:
         import ray
@@ -68,7 +69,7 @@ class BatchWorker:
         self.fmt = fmt
         self.engine: Engine | None = None
         self.enforcer: Enforcer | None = None
-        self.glossary: Any = None
+        self.glossary: Glossary | None = None
 
     def ready(self, shipped: list[Any]) -> str:
         """Load the engine; '' when it is loaded, else why not (one line)."""
@@ -146,7 +147,7 @@ class RayBackend:
         self.source = ShippedPackage.from_folder(package, self.settings)
 
     def run(self, run: BatchRun, tasks: list[list[str]], enforcer: Enforcer | None, memory: Memory | None,
-            glossary: Any, fmt: str) -> None:
+            glossary: Glossary | None, fmt: str) -> None:
         """Translate the files of `run`, one task per group of `tasks` (the local batch's engine
         calls, see translator.batch.plan_chunks), writing each file as its results come back."""
         if not tasks:
@@ -208,8 +209,8 @@ class _Pool:
     """The workers and the tasks in flight: one per worker, so that a worker's death is blamed on
     the files it was translating and no others (the driver's turn-around per task is milliseconds)."""
 
-    def __init__(self, backend: RayBackend, source: EngineSource, enforcer: Enforcer | None, glossary: Any,
-                 fmt: str) -> None:
+    def __init__(self, backend: RayBackend, source: EngineSource, enforcer: Enforcer | None,
+                 glossary: Glossary | None, fmt: str) -> None:
         ray = self.ray = backend.ray
         self.count, resources = backend.actor_options()
         self.resources = resources

@@ -5,7 +5,7 @@ produced the outputs (model, glossary fingerprint, format), and the resume rule 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,28 @@ from translator.mt.pipeline import Enforcer
 REPORT_NAME = "batch-report.json"
 MANIFEST_NAME = "batch-manifest.json"
 REPORT_VERSION = 1
+
+
+@dataclass
+class FileCounts:
+    """What translating one file counted: made by the per-file work (translator.batch_work, in this
+    process or on a Ray worker), kept in the file's report entry."""
+
+    paragraphs: int = 0
+    from_memory: int = 0
+    terms_found: int = 0
+    """Glossary terms in the source."""
+    terms_enforced: int = 0
+    """Glossary terms present in the English after enforcement."""
+    terms_missing: int = 0
+    qa_errors: int = 0
+    qa_warnings: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @classmethod
+    def from_json(cls, entry: dict[str, Any]) -> FileCounts:
+        """The counts of a file entry of an earlier report (a resumed file keeps them)."""
+        return cls(**{f.name: entry[f.name] for f in fields(cls) if f.name in entry})
 
 
 @dataclass
@@ -27,19 +49,19 @@ class FileResult:
     reason: str = ""
     output: str = ""
     source_sha256: str = ""
-    paragraphs: int = 0
     sentences: int = 0
-    from_memory: int = 0
-    terms_found: int = 0
-    """Glossary terms in the source."""
-    terms_enforced: int = 0
-    """Glossary terms present in the English after enforcement."""
-    terms_missing: int = 0
-    qa_errors: int = 0
-    qa_warnings: list[dict[str, Any]] = field(default_factory=list)
+    counts: FileCounts = field(default_factory=FileCounts)
     resumed: bool = False
     """True when a previous run had finished this file and it was skipped."""
-    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The report entry (the counts inline, in the report's key order)."""
+        c = self.counts
+        return {"file": self.file, "status": self.status, "reason": self.reason, "output": self.output,
+                "source_sha256": self.source_sha256, "paragraphs": c.paragraphs, "sentences": self.sentences,
+                "from_memory": c.from_memory, "terms_found": c.terms_found, "terms_enforced": c.terms_enforced,
+                "terms_missing": c.terms_missing, "qa_errors": c.qa_errors, "qa_warnings": c.qa_warnings,
+                "resumed": self.resumed, "seconds": c.seconds}
 
 
 @dataclass
@@ -60,13 +82,13 @@ class BatchReport:
             "translated": done,
             "skipped": sum(1 for f in self.files if f.resumed),
             "failed": sum(1 for f in self.files if f.status == "failed"),
-            "paragraphs": sum(f.paragraphs for f in self.files if f.status == "ok"),
-            "from_memory": sum(f.from_memory for f in self.files if f.status == "ok" and not f.resumed),
+            "paragraphs": sum(f.counts.paragraphs for f in self.files if f.status == "ok"),
+            "from_memory": sum(f.counts.from_memory for f in self.files if f.status == "ok" and not f.resumed),
         }
 
     def to_json(self) -> dict[str, Any]:
         return {"version": REPORT_VERSION, "manifest": self.manifest, "summary": self.counts(),
-                "files": [asdict(f) for f in self.files]}
+                "files": [f.to_json() for f in self.files]}
 
 
 def glossary_fingerprint(enforcer: Enforcer | None) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from translator.batch_report import FileCounts
 from translator.errors import TranslatorError
 from translator.glossary.layers import Glossary
 from translator.mt.engine import Engine
@@ -32,14 +33,8 @@ class FileWork:
     """The whole output file in the requested format."""
     error: str = ""
     """Why the article could not be translated ('' when it was)."""
-    paragraphs: int = 0
-    from_memory: int = 0
-    terms_found: int = 0
-    terms_enforced: int = 0
-    terms_missing: int = 0
-    qa_errors: int = 0
-    qa_warnings: list[dict[str, Any]] = field(default_factory=list)
-    seconds: float = 0.0
+    counts: FileCounts = field(default_factory=FileCounts)
+    """Paragraphs, memory hits, glossary terms, QA findings and time (the report entry takes them)."""
 
 
 class RecordingMemory:
@@ -102,21 +97,17 @@ def translate_articles(
 
 def _file_work(key: str, article: Article, results: list[ParagraphTranslation], glossary: Glossary | None, fmt: str,
                model: str, seconds: float) -> FileWork:
-    work = FileWork(key, paragraphs=len(results), seconds=round(seconds, 3))
-    work.from_memory = sum(1 for res in results if res.from_memory)
-    for res in results:
-        for term in res.terms:
-            work.terms_found += 1
-            if term.enforced:
-                work.terms_enforced += 1
-            else:
-                work.terms_missing += 1
-    work.qa_warnings = _qa(article, results, glossary)
-    work.qa_errors = sum(1 for f in work.qa_warnings if f.get("severity") == "error")
+    terms = [term for res in results for term in res.terms]
+    findings = _qa(article, results, glossary)
+    counts = FileCounts(paragraphs=len(results), from_memory=sum(1 for res in results if res.from_memory),
+                        terms_found=len(terms), terms_enforced=sum(1 for t in terms if t.enforced),
+                        terms_missing=sum(1 for t in terms if not t.enforced), qa_warnings=findings,
+                        qa_errors=sum(1 for f in findings if f.get("severity") == "error"),
+                        seconds=round(seconds, 3))
     english = {p.id: res.text for p, res in zip(article.translatable, results)}
-    work.rendered = (render_machine_markdown(article, english, model) if fmt == "md"
-                     else RENDERERS[fmt](article, english))
-    return work
+    rendered = (render_machine_markdown(article, english, model) if fmt == "md"
+                else RENDERERS[fmt](article, english))
+    return FileWork(key, rendered, counts=counts)
 
 
 def _qa(article: Article, results: list[ParagraphTranslation], glossary: Glossary | None) -> list[dict[str, Any]]:

@@ -38,8 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
     parser = build_parser()
+    parser.set_defaults(func=None)  # each sub-command's parser sets its own
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
+    if args.func is None:
         parser.print_help()
         return 2
     try:

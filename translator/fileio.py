@@ -82,6 +82,7 @@ def read_user_bytes(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
     """
     path = Path(path)
     try:
+        # getattr: O_CLOEXEC is a platform flag (absent on Windows), not a probe of our own objects
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise _input_error(path, exc) from None

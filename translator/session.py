@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from translator.errors import TranslatorError
 from translator.store.lock import ArticleLock
@@ -120,10 +120,11 @@ class DeskSession:
         """Number of writes so far (tests and the status line read it)."""
 
     @classmethod
-    def open(cls, path: Path, out_dir: Path | None = None, **kwargs: Any) -> "DeskSession":
+    def open(cls, path: Path, out_dir: Path | None = None, *, autosave_seconds: float = 3.0,
+             clock: Callable[[], float] = time.monotonic, memory: ReviewMemory | None = None) -> "DeskSession":
         """Read the article and its saved review state (raises InputError with a clear line)."""
         article = read_article(path)
-        return cls(article, load_review(path, out_dir), out_dir, **kwargs)
+        return cls(article, load_review(path, out_dir), out_dir, autosave_seconds, clock, memory)
 
     # -- reading -------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from translator.commands.common import (
     add_device_option,
@@ -20,7 +20,14 @@ from translator.commands.common import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from collections.abc import Callable
+
+    from rich.console import Console
+
+    from translator.batch import Progress
+    from translator.batch_ray import RayBackend
+    from translator.batch_report import BatchReport
+    from translator.config import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -69,9 +76,10 @@ def run(args: argparse.Namespace) -> int:
     in_dir: Path = args.in_dir
     if not in_dir.is_dir():  # before loading the model or creating the memory folder
         raise InputError(in_dir, "is not a folder", "give the folder that holds the articles")
-    out_dir: Path = output_folder(args.output or in_dir / "english")
+    out_dir: Path = args.output or in_dir / "english"
     options = BatchOptions(in_dir, out_dir, args.glob, args.fmt, args.force)
     backend = _ray_backend(args, settings) if args.ray is not None else None  # before any work: Ray missing?
+    output_folder(out_dir)  # created (or refused) before the model loads
     workspace = Workspace(settings, in_dir)
     engine = workspace.engine
     if backend is not None and isinstance(engine, ArgosEngine):  # Ray workers load the same package
@@ -111,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _ray_backend(args: argparse.Namespace, settings: Any) -> Any:
+def _ray_backend(args: argparse.Namespace, settings: Settings) -> RayBackend:
     """The Ray backend for --ray (one line saying what to install when Ray is missing)."""
     from translator.batch_ray import RayBackend, RayOptions
 
@@ -127,7 +135,7 @@ def _force_progress() -> bool:
 class _progress_bar:
     """Rich progress (files, paragraphs, sentences/s, ETA) on stderr, fed by batch Progress events."""
 
-    def __init__(self, console: Any, disabled: bool) -> None:
+    def __init__(self, console: Console, disabled: bool) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
         self.disabled = disabled
@@ -139,18 +147,18 @@ class _progress_bar:
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             console=console, disable=disabled, transient=False,
         )
-        self.task: Any = None
+        self.task = self.progress.add_task("batch", total=None, files="…", paragraphs="…", rate="–", start=False)
         self.started = 0.0
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Callable[[Progress], None]:
         import time
 
         self.progress.__enter__()
-        self.task = self.progress.add_task("batch", total=None, files="…", paragraphs="…", rate="–")
+        self.progress.start_task(self.task)
         self.started = time.perf_counter()
         return self.update
 
-    def update(self, event: Any) -> None:
+    def update(self, event: Progress) -> None:
         import time
 
         elapsed = max(time.perf_counter() - self.started, 1e-6)
@@ -163,7 +171,7 @@ class _progress_bar:
         self.progress.__exit__(*exc)  # type: ignore[arg-type]
 
 
-def _print_summary(console: Any, report: Any) -> None:
+def _print_summary(console: Console, report: BatchReport) -> None:
     from rich.table import Table
 
     table = Table(title="batch summary", title_justify="left")
@@ -177,9 +185,10 @@ def _print_summary(console: Any, report: Any) -> None:
         status = {"ok": "[green]ok[/]", "failed": "[red]failed[/]"}.get(f.status, f.status)
         if f.resumed:
             status = "[green]ok[/] (done earlier)"
-        terms = f"{f.terms_enforced}/{f.terms_found}" if f.terms_found else "–"
-        qa = f"{f.qa_errors}E {len(f.qa_warnings) - f.qa_errors}W" if f.qa_warnings else "–"
-        table.add_row(f.file, status, str(f.paragraphs or "–"), str(f.from_memory or "–"), terms, qa, f.reason)
+        n = f.counts
+        terms = f"{n.terms_enforced}/{n.terms_found}" if n.terms_found else "–"
+        qa = f"{n.qa_errors}E {len(n.qa_warnings) - n.qa_errors}W" if n.qa_warnings else "–"
+        table.add_row(f.file, status, str(n.paragraphs or "–"), str(n.from_memory or "–"), terms, qa, f.reason)
     console.print(table)
     c = report.counts()
     console.print(f"{c['files']} files: {c['translated']} translated, {c['skipped']} already done, "

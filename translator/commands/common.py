@@ -9,9 +9,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from translator.config import Settings
+    from translator.glossary.layers import Glossary
     from translator.store.memory import TranslationMemory
 
 
@@ -22,26 +24,47 @@ def add_device_option(p: argparse.ArgumentParser) -> None:
                    help="installed model to use (default: `translator models use`, else the best Argos package)")
 
 
-def settings_from_args(args: argparse.Namespace) -> Any:
-    """The configured settings, with the --device choice applied when the command has one."""
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """The configured settings with the command's --device and --model (its parser has add_device_option)."""
+    return configured_settings(args.device, args.model)
+
+
+def configured_settings(device: str | None = None, model: str | None = None) -> Settings:
+    """The settings from the environment, with a --device and a --model given on the command line."""
     from translator.config import load_settings
 
     settings = load_settings()
-    device = getattr(args, "device", None)
-    model = getattr(args, "model", None)
     if model:
         settings = settings.with_(model=model)
     return settings.with_(device=device) if device else settings
 
 
 def add_glossary_options(p: argparse.ArgumentParser) -> None:
-    """--glossary / --no-glossary, shared by qa, evaluate and report."""
+    """--glossary / --no-glossary, shared by qa, report, export, evaluate and models compare."""
     p.add_argument("--glossary", type=Path, action="append", metavar="PATH",
                    help="glossary file or folder (repeatable; default: the configured glossaries)")
     p.add_argument("--no-glossary", action="store_true", help="skip glossary term checks")
 
 
-def glossary_from_args(args: argparse.Namespace, settings: Any, folder: Path | None = None) -> Any:
+def add_test_set_options(p: argparse.ArgumentParser, json_help: str) -> None:
+    """A scored test set (evaluate, models compare): --src, --ref, --limit, --no-enforce, --json and
+    the glossary options."""
+    p.add_argument("--src", type=Path, required=True, help="Arabic source, one segment per line")
+    p.add_argument("--ref", type=Path, required=True, help="English reference, aligned with --src")
+    p.add_argument("--limit", type=int, metavar="N", help="use only the first N segments")
+    p.add_argument("--no-enforce", action="store_true", help="raw model output, no glossary enforcement")
+    p.add_argument("--json", action="store_true", help=json_help)
+    add_glossary_options(p)
+
+
+def add_reviewed_options(p: argparse.ArgumentParser, metavar: str, json_help: str) -> None:
+    """Saved review state to read (qa, report): the article or folder, --json and the glossary options."""
+    p.add_argument("path", type=Path, metavar=metavar, help="an article, its .review.json, or a folder")
+    p.add_argument("--json", action="store_true", help=json_help)
+    add_glossary_options(p)
+
+
+def glossary_from_args(args: argparse.Namespace, settings: Settings, folder: Path | None = None) -> Glossary | None:
     """The glossary chosen on the command line (default: configured + project glossary of `folder`), or None."""
     if args.no_glossary:
         return None
@@ -62,12 +85,10 @@ def reviewed_articles(path: Path) -> list[Path]:
     return found
 
 
-def reviewed_inputs(args: argparse.Namespace) -> tuple[list[Path], Any]:
+def reviewed_inputs(args: argparse.Namespace) -> tuple[list[Path], Glossary | None]:
     """The reviewed articles under `args.path` and the glossary to check them with (qa, report)."""
-    from translator.config import load_settings
-
     paths = reviewed_articles(args.path)
-    return paths, glossary_from_args(args, load_settings(), folder_of(args.path))
+    return paths, glossary_from_args(args, configured_settings(), folder_of(args.path))
 
 
 def folder_of(path: Path) -> Path:
@@ -75,7 +96,7 @@ def folder_of(path: Path) -> Path:
     return path if path.is_dir() else path.parent
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     """Machine-readable output: UTF-8 text kept readable (Arabic unescaped), one trailing newline."""
     json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
     print()
@@ -102,12 +123,10 @@ def settle_memory(memory: TranslationMemory, limit: float) -> None:
 
 
 def output_folder(path: Path) -> Path:
-    """`path` as a folder for outputs: created when missing; InputError when it is a file."""
-    from translator.errors import InputError
+    """`path` as a folder for outputs (batch, export -o): created when missing; InputError when it is a file."""
+    from translator.fileio import make_output_folder
 
-    if path.exists() and not path.is_dir():
-        raise InputError(path, "is a file, not a folder", "give a folder for the outputs with -o (it is created)")
-    return path
+    return make_output_folder(path, "give a folder for the outputs with -o (it is created)")
 
 
 def check_output_file(output: Path, source: Path) -> None:

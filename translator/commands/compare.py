@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from translator.commands.common import add_glossary_options, print_json
+from translator.commands.common import add_test_set_options, configured_settings, print_json
+
+if TYPE_CHECKING:
+    from translator.quality.compare import Comparison
 
 
 def register(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -18,24 +21,18 @@ def register(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "and score it against --ref: sacrebleu BLEU and chrF with signatures, glossary term accuracy, "
         "remnants (Arabic left, empty or untranslated segments), segments/s and peak RSS.",
     )
-    p.add_argument("--src", type=Path, required=True, help="Arabic source, one segment per line")
-    p.add_argument("--ref", type=Path, required=True, help="English reference, aligned with --src")
     p.add_argument("--models", metavar="A,B,...", help="models to compare (default: every installed ar->en model)")
-    p.add_argument("--limit", type=int, metavar="N", help="use only the first N segments")
     p.add_argument("--device", choices=["cpu", "cuda", "auto"], help="CTranslate2 device (default: cpu)")
-    p.add_argument("--no-enforce", action="store_true", help="raw model output, no glossary enforcement")
-    p.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="also draw BLEU/chrF bars (needs matplotlib)")
-    add_glossary_options(p)
+    add_test_set_options(p, "print the results as JSON instead of a table")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Compare and print; exit 1 when any model failed."""
-    from translator.commands.common import settings_from_args
     from translator.quality.compare import compare_models, plot
 
-    settings = settings_from_args(args)
+    settings = configured_settings(device=args.device)  # no --model: --models names them
     names = [n.strip() for n in args.models.split(",") if n.strip()] if args.models else None
     result = compare_models(settings, args.src, args.ref, names=names, glossary_paths=args.glossary,
                             no_glossary=args.no_glossary, enforce=not args.no_enforce, limit=args.limit)
@@ -48,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if any(r.error for r in result.runs) else 0
 
 
-def _print_table(result: Any) -> None:
+def _print_table(result: Comparison) -> None:
     from rich.console import Console
     from rich.table import Table
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from translator.commands.common import (
     add_device_option,
-    add_glossary_options,
+    add_test_set_options,
     glossary_from_args,
     print_json,
     settings_from_args,
@@ -24,15 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--ref with sacrebleu BLEU, chrF and TER, printing each metric's signature, glossary term "
         "accuracy and speed. With --hyp, score that translation instead.",
     )
-    p.add_argument("--src", type=Path, required=True, help="Arabic source, one segment per line")
-    p.add_argument("--ref", type=Path, required=True, help="English reference, aligned with --src")
     p.add_argument("--hyp", type=Path, help="score this English translation instead of translating")
-    p.add_argument("--limit", type=int, metavar="N", help="use only the first N segments")
     add_device_option(p)
-    p.add_argument("--no-enforce", action="store_true", help="raw model output, no glossary enforcement")
     p.add_argument("--save-hyp", type=Path, metavar="PATH", help="write the translations here, one per line")
-    p.add_argument("--json", action="store_true", help="print the results as JSON")
-    add_glossary_options(p)
+    add_test_set_options(p, "print the results as JSON")
     p.set_defaults(func=run)
 
 
@@ -78,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     if result.seconds is not None:
         print(f"speed: {result.segments_per_second:.1f} segments/s "
               f"({result.seconds:.2f} s translating, {result.load_seconds:.2f} s loading the model)")
-    if engine is not None and getattr(engine, "is_demo", False):
+    if engine is not None and engine.is_demo:
         print("note: the demo model is a tiny test model; its scores say nothing about real quality",
               file=sys.stderr)
     return 0

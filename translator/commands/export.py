@@ -73,13 +73,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _omegat(args: argparse.Namespace, articles: list[Path]) -> int:
     """Write the OmegaT project for `articles`."""
-    from translator.commands.common import glossary_from_args, settings_from_args
+    from translator.commands.common import configured_settings, glossary_from_args
     from translator.errors import InputError
     from translator.store.omegat import export_project
 
     if args.output is None:
         raise InputError(args.target, "--format omegat needs -o PROJECT", "give the folder of the OmegaT project")
-    glossary = glossary_from_args(args, settings_from_args(args), articles[0].parent)
+    glossary = glossary_from_args(args, configured_settings(), articles[0].parent)
     done = export_project(articles, args.output, glossary)
     print(f"wrote OmegaT project {done.project}: {done.articles} articles, {done.reviewed} reviewed units "
           f"(omegat/project_save.tmx), {done.machine} machine drafts (tm/translator-machine.tmx, reference "

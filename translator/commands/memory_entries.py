@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 def add_parsers(actions: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the list, search and forget actions to `translator memory`."""
     listing = actions.add_parser("list", help="list entries with their origin (filters below)")
+    listing.set_defaults(text=None)  # every action has args.text
     _filters(listing)
     listing.add_argument("--json", action="store_true", help="one JSON object per entry")
     search = actions.add_parser("search", help="entries whose Arabic or English contains TEXT")
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace, memory: TranslationMemory) -> int:
     from translator.errors import InputError
     from translator.store.memory_entry import Via
 
-    text = getattr(args, "text", None)
+    text: str | None = args.text
     via = Via(args.via) if args.via else None
     found = memory.entries(args.origin, via=via, file=args.file, since=args.since, before=args.before,
                            text=text, source=args.source, limit=args.limit)
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace, memory: TranslationMemory) -> int:
 
 
 def _filtered(args: argparse.Namespace) -> bool:
-    return any((getattr(args, "text", None), args.source, args.origin, args.via, args.file, args.since, args.before))
+    return any((args.text, args.source, args.origin, args.via, args.file, args.since, args.before))
 
 
 def _clip(text: str, limit: int) -> str:

@@ -7,7 +7,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from translator.mt.engine import PackageInfo
+    from translator.mt.package_index import ProgressCallback
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -181,12 +187,12 @@ def run_ensure(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe(info: Any) -> str:
+def _describe(info: PackageInfo) -> str:
     return f"{info.from_code}→{info.to_code} {info.version}" + (", demo model" if info.demo else "")
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Any]:
+def _progress_bar() -> Iterator[ProgressCallback]:
     """A download progress callback drawing a Rich bar on stderr (shown once bytes flow)."""
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
@@ -195,7 +201,7 @@ def _progress_bar() -> Iterator[Any]:
         TextColumn("downloading"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
         console=Console(stderr=True), transient=False,
     )
-    task: list[Any] = []
+    task: list[TaskID] = []
 
     def update(done: int, total: int | None) -> None:
         if not task:

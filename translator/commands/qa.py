@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from translator.commands.common import (
-    add_glossary_options,
+    add_reviewed_options,
     print_error,
     print_json,
     reviewed_inputs,
@@ -21,11 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Check the English saved in <name>.review.json beside each article. "
         "Exit code 0 when there are no errors (warnings allowed), 1 otherwise.",
     )
-    p.add_argument("path", type=Path, metavar="FILE_OR_DIR", help="an article, its .review.json, or a folder")
-    p.add_argument("--json", action="store_true", help="print findings as JSON")
+    add_reviewed_options(p, "FILE_OR_DIR", "print findings as JSON")
     p.add_argument("--all", action="store_true",
                    help="also report paragraphs with no English yet (as empty targets)")
-    add_glossary_options(p)
     p.set_defaults(func=run)
 
 

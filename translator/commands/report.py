@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from translator.commands.common import (
-    add_glossary_options,
+    add_reviewed_options,
     print_error,
     print_json,
     reviewed_inputs,
 )
+
+if TYPE_CHECKING:
+    from translator.quality.postedit import PostEdit
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,9 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "reviewers worked on and changed, TER and chrF from the machine output to the final English, "
         "glossary terms right in the machine output and in the final English, and QA findings left.",
     )
-    p.add_argument("path", type=Path, metavar="ARTICLE_OR_DIR", help="an article, its .review.json, or a folder")
-    p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    add_glossary_options(p)
+    add_reviewed_options(p, "ARTICLE_OR_DIR", "print the figures as JSON")
     p.set_defaults(func=run)
 
 
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _row(name: str, r: Any) -> tuple[str, ...]:
+def _row(name: str, r: PostEdit) -> tuple[str, ...]:
     share = f"{r.changed}/{r.post_edited} ({r.edited_share:.0%})" if r.post_edited else "0/0"
     terms = "-"
     if r.terms_matched is not None:

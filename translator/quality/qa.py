@@ -19,19 +19,10 @@ from translator.glossary.layers import Glossary
 from translator.glossary.terms import avoided_rendering, distinct_terms, term_rendering
 from translator.store.review import ReviewState, Status
 from translator.text.document import Article
-from translator.text.numerals import (  # re-exported: part of the QA API
-    Number,
-    extract_numbers,
-    has_arabic_letters,
-    latin_digits,
-    spelled_numbers,
-)
+from translator.text.numerals import extract_numbers, has_arabic_letters, latin_digits, spelled_numbers
 
-__all__ = [
-    "Check", "Finding", "Number", "Severity", "check_article", "check_paragraph", "check_review",
-    "extract_numbers", "has_arabic_letters", "latin_digits", "length_norm", "repetition", "spelled_numbers",
-    "summarize",
-]
+__all__ = ["Check", "Finding", "Severity", "check_article", "check_paragraph", "check_review", "length_norm",
+           "repetition", "summarize"]
 
 
 class Severity(str, Enum):
