@@ -38,6 +38,11 @@ NO_MODEL_BANNER = (
 DEMO_BANNER = ("Demo model — not for real work: its output only shows the desk working. "
                "Install a real one: translator models ensure")
 
+SOURCE_MAX_LINES = 8
+"""Lines of the active paragraph's Arabic shown at most above the editor (a longer one ends in …)."""
+EDITOR_MIN_HEIGHT = 4
+"""Rows the English editor keeps at least (its border and two lines)."""
+
 
 class ReviewBase(Screen[None]):
     """One article, paragraph by paragraph: state, drawing, saving, machine translation."""
@@ -99,7 +104,7 @@ class ReviewBase(Screen[None]):
                 yield ParagraphRow(p.index, number if p.translatable else None, p.text, self.visual)
         with Horizontal(id="editor-panel"):
             with Vertical(id="editor"):
-                yield SourceText(id="active-source", visual=self.visual, max_lines=8)
+                yield SourceText(id="active-source", visual=self.visual, max_lines=SOURCE_MAX_LINES)
                 yield EnglishEditor(id="target", soft_wrap=True, show_line_numbers=False,
                                     placeholder="(type the English here)")
             yield SidePanel(id="side-panel")
@@ -125,6 +130,17 @@ class ReviewBase(Screen[None]):
             self.notify(self.services.memory_error, title="Translation memory off", severity="warning", timeout=10)
         self.set_interval(0.5, self._autosave_tick)
         self.start_mt()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_source_pane)
+
+    def _fit_source_pane(self) -> None:
+        """Give the active paragraph's Arabic a fixed height: the longest paragraph's at this width
+        (at most 8 lines, and leaving the editor room), so a move redraws the editor panel
+        instead of re-laying out the screen."""
+        room = self.query_one("#editor").size.height - EDITOR_MIN_HEIGHT
+        texts = [p.text for p in self.session.paragraphs if p.translatable]
+        self.query_one("#active-source", SourceText).fit(texts, min(SOURCE_MAX_LINES, max(1, room)))
 
     @property
     def editor(self) -> EnglishEditor:
@@ -194,8 +210,13 @@ class ReviewBase(Screen[None]):
         editor.placeholder = self._placeholder(index)
         self._refresh_editor_title()
         self._refresh_side()
-        # After the refresh, so it also works at mount before the first layout.
-        self.call_after_refresh(self._row(index).scroll_visible, animate=False)
+        row = self._row(index)
+        if row.region:
+            # Rows keep their place on a move: scroll now, in the same redraw.
+            row.scroll_visible(animate=False, immediate=True)
+        else:
+            # At mount, before the first layout.
+            self.call_after_refresh(row.scroll_visible, animate=False)
 
     def _refresh_side(self) -> None:
         text = self.session.paragraphs[self.active].text

@@ -12,6 +12,8 @@ from typing import Any
 
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import TextArea
 
 _BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)+[ \t]*")
@@ -28,6 +30,16 @@ def one_line(text: str) -> str:
 class EnglishEditor(TextArea):
     """The English editor: a TextArea whose pastes are joined into one line, and whose own keys
     (ctrl+a, ctrl+k, ctrl+z…) apply in the order they were typed."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """As TextArea's, but a new length asks for a layout pass (which in Textual re-arranges the
+    whole screen) only where the scroll bar depends on it: a move or a typed key that keeps the
+    English within the editor's height only redraws the editor."""
+
+    def watch_virtual_size(self, old: Size, new: Size) -> None:
+        room = self.scrollable_content_region.height
+        if old.width != new.width or max(old.height, new.height) > room:
+            self.refresh(layout=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -58,8 +58,15 @@ class ClampedText(Widget):
         self._text = Text()
 
     def update(self, text: Text) -> None:
+        # A layout pass (which in Textual re-arranges the whole screen) only when the number of
+        # lines shown changes: typing mostly changes a line, not the row's height.
+        width = self.content_size.width
+        layout = width <= 0 or self._lines(self._text, width) != self._lines(text, width)
         self._text = text
-        self.refresh(layout=True)
+        self.refresh(layout=layout)
+
+    def _lines(self, text: Text, width: int) -> int:
+        return min(ROW_LINES, len(text.wrap(self.app.console, width, overflow="fold")))
 
     def render(self) -> ClampedLines:
         return ClampedLines(self._text, ROW_LINES)

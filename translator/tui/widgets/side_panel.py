@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.content import Content
+from textual.widget import Widget
 
 from translator.text.bidi import visual_order
 from translator.store.memory import FuzzyMatch
@@ -32,11 +33,36 @@ class Finding:
     message: str
 
 
+class SideText(Widget):
+    """The side panel's text: at least as tall as the panel, so that new text which fits redraws
+    without a layout pass (Textual re-arranges the whole screen for one); longer text scrolls."""
+
+    DEFAULT_CSS = "SideText { height: auto; min-height: 100%; }"
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._content = Content()
+
+    def update(self, text: Text, room: int) -> None:
+        """Show `text`; `room` is the panel's visible height."""
+        content = Content.from_rich_text(text, console=self.app.console)
+        width = self.content_size.width
+        # The styles, as Textual itself passes them when it sizes the widget (its documented argument).
+        lines = content.get_height(self.styles, width) if width > 0 else 0  # type: ignore[arg-type]
+        # A layout pass only when the text is, or was, taller than the panel.
+        layout = width <= 0 or room <= 0 or max(lines, self.size.height) > room
+        self._content = content
+        self.refresh(layout=layout)
+
+    def render(self) -> Content:
+        return self._content
+
+
 class SidePanel(VerticalScroll):
     """Right-hand panel next to the editor."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="side-content", markup=False)
+        yield SideText(id="side-content")
 
     def show(
         self,
@@ -85,7 +111,7 @@ class SidePanel(VerticalScroll):
                 out.append(f"\n  {mark} ", style=style)
                 # Findings quote Arabic inside English sentences: reorder only those runs.
                 out.append(visual_order(f.message, 0) if visual else f.message)
-        self.query_one("#side-content", Static).update(out)
+        self.query_one(SideText).update(out, self.scrollable_content_region.height)
 
 
 def _clip(text: str, limit: int) -> str:

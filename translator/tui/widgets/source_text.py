@@ -114,13 +114,33 @@ class SourceText(Widget):
         self._cache: dict[int, list[Text]] = {}
 
     def show(self, text: str, highlights: Iterable[Highlight] = (), visual: bool | None = None) -> None:
-        """Replace what is shown."""
+        """Replace what is shown (a pane of fixed height, see `fit`, redraws without a layout pass)."""
         self.text = text
         self.highlights = list(highlights)
         if visual is not None:
             self.visual = visual
         self._cache = {}
-        self.refresh(layout=True)
+        self.refresh(layout=not self._fixed)
+
+    _fixed = False
+
+    def fit(self, texts: Iterable[str], most: int) -> None:
+        """Fix the height to the longest of `texts` at the current width, at most `most` lines.
+
+        Any of `texts` then shows without changing the pane's size: a redraw, not a re-layout of
+        the screen (which in Textual also re-arranges every other pane). A longer text ends in `…`.
+        """
+        width = self.content_size.width
+        if width <= 0:
+            return
+        console = self.app.console
+        needed = max((len(Text(t).wrap(console, width, overflow="fold")) for t in texts), default=1)
+        lines = max(1, min(needed, most))
+        self._fixed = True
+        if lines != self.max_lines or self.styles.height is None or self.styles.height.cells != lines:
+            self.max_lines = lines
+            self._cache = {}
+            self.styles.height = lines
 
     def render(self) -> ArabicLines:
         return ArabicLines(self.text, self.highlights, self.visual, cache=self._cache, max_lines=self.max_lines)
