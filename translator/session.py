@@ -16,6 +16,7 @@ from typing import Protocol
 
 from translator.errors import TranslatorError
 from translator.store.lock import ArticleLock
+from translator.store.memory_entry import MemoryEntry
 from translator.store.review import ParagraphReview, ReviewState, Status, load_review, save_review, state_path
 from translator.text.document import Article, JunkFilter, Paragraph, read_article
 
@@ -46,12 +47,12 @@ class DeskOptions:
 class ReviewMemory(Protocol):
     """What the session feeds a translation memory with (translator.store.memory implements it)."""
 
-    def add_reviewed(self, source: str, target: str) -> None:
-        """Remember a reviewed translation."""
+    def add_reviewed(self, source: str, target: str) -> MemoryEntry | None:
+        """Remember a reviewed translation; returns the reviewed entry it replaced, if any."""
         ...
 
-    def forget_reviewed(self, source: str, target: str) -> int:
-        """Forget the reviewed translation `target` of `source` (an accept undone); how many went."""
+    def undo_reviewed(self, source: str, target: str, replaced: MemoryEntry | None) -> bool:
+        """Undo `add_reviewed(source, target)`: put `replaced` back (or drop the entry if None)."""
         ...
 
 
@@ -270,21 +271,22 @@ class DeskSession:
             return False
         self.state.accept(self.paragraphs[index].id, final)
         if self.memory is not None:
-            self.memory.add_reviewed(self.paragraphs[index].text, final)
+            rec.memory_replaced = self.memory.add_reviewed(self.paragraphs[index].text, final)
         self._touch()
         return True
 
     def unaccept(self, index: int) -> bool:
         """Undo an accept: the paragraph is no longer reviewed (machine if its English is the
-        machine output, else edited) and its reviewed entry leaves the memory. False if it was
-        not reviewed."""
+        machine output, else edited) and the memory is as it was before the accept (an older
+        reviewed entry it replaced is back). False if it was not reviewed."""
         rec = self.record(index)
         if rec.status is not Status.REVIEWED:
             return False
         rec.status = Status.MACHINE if rec.machine is not None and rec.text == rec.machine else Status.EDITED
         rec.reviewed_at = None
         if self.memory is not None:
-            self.memory.forget_reviewed(self.paragraphs[index].text, rec.text)
+            self.memory.undo_reviewed(self.paragraphs[index].text, rec.text, rec.memory_replaced)
+        rec.memory_replaced = None
         self._touch()
         return True
 

@@ -245,9 +245,37 @@ class TranslationMemory:
         """
         return self._queue.settle(self._flush, limit, on_wait)
 
-    def add_reviewed(self, source: str, target: str) -> None:
-        """Remember a translator's reviewed translation from the desk (replaces any earlier reviewed one)."""
-        self.add(MemoryEntry(source, target, Origin.REVIEWED, via=Via.DESK))
+    def add_reviewed(self, source: str, target: str) -> MemoryEntry | None:
+        """Remember a translator's reviewed translation from the desk; it replaces the source's
+        earlier reviewed entry, which is returned (None if there was none) for `undo_reviewed`."""
+        with self.deferred():
+            replaced = self._reviewed(source)
+            self.add(MemoryEntry(source, target, Origin.REVIEWED, via=Via.DESK))
+        return replaced
+
+    def undo_reviewed(self, source: str, target: str, replaced: MemoryEntry | None) -> bool:
+        """Undo `add_reviewed(source, target)` (the desk's un-accept): the entry it replaced comes
+        back exactly (row, English, dates, creator, file), or, if none, the entry goes. False,
+        and nothing changed, when the source's reviewed English is no longer `target` (changed
+        since by someone else)."""
+        with self.deferred():
+            current = self._reviewed(source)
+            if current is None or current.target != target:
+                return False
+            if replaced is None:
+                self._db.execute("DELETE FROM segments WHERE rowid=?", (current.id,))
+            else:
+                r = replaced
+                self._db.execute(
+                    "UPDATE segments SET source=?, target=?, updated=?, created=?, creator=?, via=?, file=?, "
+                    "imported=? WHERE rowid=?",
+                    (r.source, r.target, r.updated, r.created, r.creator, r.via.value, r.file, r.imported, current.id))
+        return True
+
+    def _reviewed(self, source: str) -> MemoryEntry | None:
+        """The source's reviewed entry (one at most: the key is unique per origin)."""
+        found = self.entries(Origin.REVIEWED, source=source)
+        return found[-1] if found else None
 
     def add(self, entry: MemoryEntry) -> bool:
         """Store `entry` with its provenance; False if its source or target is blank.
@@ -280,10 +308,6 @@ class TranslationMemory:
         """`add` for many entries in one transaction; returns how many were stored."""
         with self.deferred():
             return sum(1 for entry in entries if self.add(entry))
-
-    def forget_reviewed(self, source: str, target: str) -> int:
-        """Forget the reviewed entry of `source` whose English is `target` (the desk's un-accept)."""
-        return self.forget(e.id for e in self.entries(Origin.REVIEWED, source=source) if e.target == target)
 
     def forget(self, ids: Iterable[int]) -> int:
         """Delete the entries with these ids (`MemoryEntry.id`); returns how many were deleted."""
@@ -357,14 +381,3 @@ class TranslationMemory:
         with self._guard():
             self._fuzzy_cache = (version, keys, values)
         return keys, values
-
-    def best_entries(self, include_machine: bool = True) -> list[MemoryEntry]:
-        """One entry per source, oldest first: the reviewed one, else (optionally) the newest machine one."""
-        chosen: dict[str, MemoryEntry] = {}
-        for entry in self.entries():
-            if entry.origin is Origin.MACHINE and not include_machine:
-                continue
-            key = source_key(entry.source)
-            if entry.origin is Origin.REVIEWED or chosen.get(key, entry).origin is not Origin.REVIEWED:
-                chosen[key] = entry
-        return list(chosen.values())

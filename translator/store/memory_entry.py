@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import Enum
 
@@ -89,6 +89,16 @@ class MemoryEntry:
     """When it was imported (ISO, UTC; '' unless imported)."""
     id: int = 0
     """Row id in this database (0 until stored); pass it to `forget`."""
+
+    def to_json(self) -> dict[str, object]:
+        """The entry as JSON-ready data (`from_json` reads it back)."""
+        return {**asdict(self), "origin": self.origin.value, "via": self.via.value}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> MemoryEntry:
+        fields = {k: str(v) for k, v in data.items() if k not in ("origin", "via", "id")}
+        return cls(**fields, origin=Origin(str(data["origin"])), via=Via(str(data["via"])),  # type: ignore[arg-type]
+                   id=int(str(data.get("id", 0))))
 
     @property
     def label(self) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from translator.store.memory import TranslationMemory
-from translator.store.memory_entry import MemoryEntry, Origin, Via, now_iso
+from translator.store.memory_entry import MemoryEntry, Origin, Via, now_iso, source_key
 from translator.store.review import ParagraphReview, ReviewState, Status
 from translator.store.tmx import TmxUnit, read_tmx, write_tmx
 from translator.text.document import Article
@@ -25,6 +25,18 @@ class TmxImport:
     added: int
     reviewed: int
     machine: int
+
+
+def best_entries(memory: TranslationMemory, include_machine: bool = True) -> list[MemoryEntry]:
+    """One entry per source, oldest first: the reviewed one, else (optionally) the newest machine one."""
+    chosen: dict[str, MemoryEntry] = {}
+    for entry in memory.entries():
+        if entry.origin is Origin.MACHINE and not include_machine:
+            continue
+        key = source_key(entry.source)
+        if entry.origin is Origin.REVIEWED or chosen.get(key, entry).origin is not Origin.REVIEWED:
+            chosen[key] = entry
+    return list(chosen.values())
 
 
 def tmx_unit(entry: MemoryEntry) -> TmxUnit:
@@ -43,7 +55,7 @@ def memory_entry(unit: TmxUnit, file: Path, imported: str = "") -> MemoryEntry:
 
 def export_tmx(memory: TranslationMemory, path: Path, include_machine: bool = False) -> int:
     """Write the memory's reviewed entries (and, if asked, machine ones, marked) as TMX; returns the unit count."""
-    units = [tmx_unit(entry) for entry in memory.best_entries(include_machine)]
+    units = [tmx_unit(entry) for entry in best_entries(memory, include_machine)]
     write_tmx(path, units)
     return len(units)
 

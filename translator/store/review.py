@@ -16,6 +16,7 @@ from pathlib import Path
 
 from translator.errors import InputError
 from translator.fileio import atomic_write_text
+from translator.store.memory_entry import MemoryEntry
 from translator.text.document import Article
 
 STATE_VERSION = 1
@@ -46,20 +47,26 @@ class ParagraphReview:
     """The current English (machine output or the translator's edit)."""
     updated: str = ""
     reviewed_at: str | None = None
+    memory_replaced: MemoryEntry | None = None
+    """The reviewed memory entry that the accept replaced, which an un-accept puts back (None:
+    there was none, or it was accepted without a memory or before this was recorded)."""
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["status"] = self.status.value
+        data["memory_replaced"] = self.memory_replaced.to_json() if self.memory_replaced else None
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> ParagraphReview:
+        replaced = data.get("memory_replaced")
         return cls(
             status=Status(str(data.get("status", "new"))),
             machine=data.get("machine"),  # type: ignore[arg-type]
             text=str(data.get("text", "")),
             updated=str(data.get("updated", "")),
             reviewed_at=data.get("reviewed_at"),  # type: ignore[arg-type]
+            memory_replaced=MemoryEntry.from_json(replaced) if isinstance(replaced, dict) else None,
         )
 
 
@@ -98,6 +105,7 @@ class ReviewState:
             rec.text = text
         rec.status = Status.REVIEWED
         rec.reviewed_at = rec.updated = now_iso()
+        rec.memory_replaced = None
 
     def counts(self, article: Article) -> dict[Status, int]:
         """Paragraph count per status over the article's translatable paragraphs."""

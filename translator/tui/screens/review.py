@@ -50,7 +50,7 @@ class ReviewScreen(ReviewBase):
         _b("alt+2", "use_suggestion(1)", "Insert memory match 2", show=False),
         _b("alt+3", "use_suggestion(2)", "Insert memory match 3", show=False),
         _b("alt+x", "forget_suggestion", "Forget a memory match (delete it from the memory)", show=False),
-        _b("alt+u", "unaccept", "Un-accept (undo accept; its memory entry goes too)", show=False),
+        _b("alt+u", "unaccept", "Un-accept (undo accept, in the memory too)", show=False),
         _b("ctrl+t", "toggle_arabic", "Arabic order", show=False),
         _b("ctrl+s", "save", "Save now (autosave is on)", show=False),
         _b("escape", "back", "Articles", show=False),
@@ -168,7 +168,7 @@ class ReviewScreen(ReviewBase):
         self._refresh_side()
         self._save()
         self._refresh_header()
-        self.notify("Un-accepted: no longer reviewed, and its memory entry is gone.", timeout=4)
+        self.notify("Un-accepted: no longer reviewed; the memory is as it was before the accept.", timeout=4)
 
     def action_back(self) -> None:
         """Back to the article list (folder mode)."""
