@@ -15,8 +15,8 @@ from translator.commands.common import (
     add_device_option,
     add_retry_budget_option,
     output_folder,
+    run_memory,
     settings_from_args,
-    settle_memory,
 )
 
 if TYPE_CHECKING:
@@ -87,27 +87,16 @@ def run(args: argparse.Namespace) -> int:
     enforcer = None if args.no_glossary else workspace.enforcer()
     glossary = enforcer.glossary if enforcer is not None else None
     err = Console(stderr=True)
-    memory = None
-    if not args.no_memory:
-        try:
-            memory = workspace.open_memory(engine.label, enforced=enforcer is not None)
-        except InputError as exc:  # e.g. a read-only folder: translate anyway, without the memory
-            err.print(f"translator: warning: {exc}; going on without the translation memory",
-                      highlight=False, markup=False, soft_wrap=True)
-    if memory is not None:
-        memory.on_busy = lambda line: err.print(f"translator: {line}", highlight=False, markup=False, soft_wrap=True)
-    try:
-        with _progress_bar(err, args.quiet or not err.is_terminal and not _force_progress()) as on_progress:
-            report = run_batch(options, engine, enforcer, memory, settings=settings, glossary=glossary,
-                               on_progress=on_progress, backend=backend)
-        if memory is not None:  # every file is written: now wait, bounded, for a memory another process writes
-            settle_memory(memory, settings.memory_wait)
-    finally:
-        if memory is not None:
-            if memory.degraded:
-                err.print(f"translator: warning: {memory.degraded}; this run went on without the translation memory",
-                          highlight=False, markup=False, soft_wrap=True)
-            memory.close()
+
+    def say(line: str) -> None:  # above the progress bar while it runs
+        err.print(line, highlight=False, markup=False, soft_wrap=True)
+
+    quiet = args.quiet or not err.is_terminal and not _force_progress()
+    with (run_memory(workspace, engine.label, enforced=enforcer is not None, wait=settings.memory_wait,
+                     use=not args.no_memory, say=say) as memory,  # settled after the bar, every file written
+          _progress_bar(err, quiet) as on_progress):
+        report = run_batch(options, engine, enforcer, memory, settings=settings, glossary=glossary,
+                           on_progress=on_progress, backend=backend)
     out = Console()
     if not out.is_terminal and "COLUMNS" not in os.environ:
         out = Console(width=140)  # piped to a file or log: show every column rather than 80 wide

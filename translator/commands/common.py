@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from translator.config import Settings
     from translator.glossary.layers import Glossary
     from translator.store.memory import TranslationMemory
+    from translator.workspace import Workspace
 
 
 def add_device_option(p: argparse.ArgumentParser) -> None:
@@ -109,17 +112,45 @@ def print_error(exc: Exception) -> None:
     print(f"translator: error: {describe_os_error(exc) if isinstance(exc, OSError) else exc}", file=sys.stderr)
 
 
-def memory_status(line: str) -> None:
-    """A status line about the translation memory (it is busy, the run waits for it) on stderr."""
-    print(f"translator: {line}", file=sys.stderr)
+def stderr_line(line: str) -> None:
+    """Print one line on stderr."""
+    print(line, file=sys.stderr)
 
 
-def settle_memory(memory: TranslationMemory, limit: float) -> None:
-    """Save the entries that queued behind another process writing the memory: a status line while
-    waiting (at most `limit` seconds), one warning line for what is given up."""
-    skipped = memory.settle(limit, memory_status)
-    if skipped:
-        print(f"translator: warning: {skipped}", file=sys.stderr)
+@contextmanager
+def run_memory(workspace: Workspace, model: str, *, enforced: bool, wait: float, use: bool = True,
+               create: bool = True, say: Callable[[str], None] = stderr_line) -> Iterator[TranslationMemory | None]:
+    """The folder's translation memory for a translate or batch run, closed at the end.
+
+    None with use=False (--no-memory), when it cannot be opened (a read-only folder, a damaged
+    header: a warning, and the run goes on without it) or, with create=False, when the folder has
+    none. `say` hears when another process holds the memory (the run's entries queue); when the
+    body ends normally, its English written, the queued entries are saved, waiting at most `wait`
+    seconds (a status line; one warning line for what is given up). A memory found damaged during
+    the run is reported.
+    """
+    from translator.errors import InputError
+    from translator.store.memory import memory_path
+
+    if not use or workspace.folder is None or not create and not memory_path(workspace.folder).is_file():
+        yield None
+        return
+    try:
+        memory = workspace.open_memory(model, enforced=enforced)
+    except InputError as exc:
+        say(f"translator: warning: {exc}; going on without the translation memory")
+        yield None
+        return
+    memory.on_busy = lambda line: say(f"translator: {line}")
+    try:
+        yield memory
+        skipped = memory.settle(wait, lambda line: say(f"translator: {line}"))
+        if skipped:
+            say(f"translator: warning: {skipped}")
+    finally:
+        if memory.degraded:
+            say(f"translator: warning: {memory.degraded}; this run went on without the translation memory")
+        memory.close()
 
 
 def output_folder(path: Path) -> Path:

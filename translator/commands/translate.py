@@ -5,23 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from translator.commands.common import (
     add_device_option,
     add_retry_budget_option,
     check_output_file,
-    memory_status,
+    run_memory,
     settings_from_args,
-    settle_memory,
 )
-
-if TYPE_CHECKING:
-    from translator.store.memory import TranslationMemory
-    from translator.workspace import Workspace
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -59,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     # shipped glossaries + the folder's glossary.yaml
     enforcer = None if args.no_glossary else workspace.enforcer()
     paragraphs = article.translatable
-    with _memory(args, workspace, engine.label, enforcer is not None) as memory:
+    with run_memory(workspace, engine.label, enforced=enforcer is not None, wait=settings.memory_wait,
+                    use=not args.no_memory, create=False) as memory:  # the folder's memory if it has one
         results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer, memory)
         text = render_machine_markdown(article, {p.id: r.text for p, r in zip(paragraphs, results)}, engine.label)
         if output is not None:
@@ -68,8 +61,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
-        if memory is not None:  # the English is out: now wait, bounded, for a memory another process writes
-            settle_memory(memory, settings.memory_wait)
     return 0
 
 
@@ -83,30 +74,3 @@ def _output_path(given: str, article: Path) -> Path:
         return path
     folder = make_output_folder(path, "drop the trailing / to write to that file")
     return folder / f"{article_stem(article)}.en.md"
-
-
-@contextmanager
-def _memory(args: argparse.Namespace, workspace: Workspace, model: str,
-            enforced: bool) -> Iterator[TranslationMemory | None]:
-    """The memory of the article's folder when it has one (and --no-memory is not given), else None."""
-    from translator.store.memory import memory_path
-
-    if args.no_memory or not memory_path(args.file.parent).is_file():
-        yield None
-        return
-    from translator.errors import InputError
-
-    try:
-        memory = workspace.open_memory(model, enforced=enforced)
-    except InputError as exc:  # a damaged or unreadable memory: translate without it
-        print(f"translator: warning: {exc}; going on without the translation memory", file=sys.stderr)
-        yield None
-        return
-    memory.on_busy = memory_status
-    try:
-        yield memory
-    finally:
-        if memory.degraded:
-            print(f"translator: warning: {memory.degraded}; translated without the translation memory",
-                  file=sys.stderr)
-        memory.close()
