@@ -229,7 +229,7 @@ class DeskSession:
 
     # -- changes -------------------------------------------------------------------------
 
-    def apply_machine(self, index: int, text: str, replace: bool = False) -> bool:
+    def apply_machine(self, index: int, text: str, replace: bool = False, draft_from: str = "") -> bool:
         """Record machine output for paragraph `index`.
 
         Args:
@@ -237,13 +237,14 @@ class DeskSession:
             text: the (glossary-enforced) machine translation.
             replace: also replace the current English unless the translator edited or reviewed it
                 (a re-translation).
+            draft_from: where the memory's English came from, when the memory supplied it.
 
         Returns:
             True if the English shown for the paragraph changed.
         """
         rec = self.record(index)
         before = rec.text
-        self.state.set_machine(self.paragraphs[index].id, text)
+        self.state.set_machine(self.paragraphs[index].id, text, draft_from)
         if replace and rec.status is Status.MACHINE:
             rec.text = text
         self._touch()

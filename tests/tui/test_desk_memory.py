@@ -85,3 +85,44 @@ async def test_unaccept_reopens_the_paragraph_and_removes_its_memory_entry(
         assert screen.active == first and screen.session.status(first) is Status.EDITED
         assert all(e.origin is not Origin.REVIEWED for e in memory.entries(source=source))
         assert screen.session.progress()[0] == 0 and not screen.session.dirty  # saved at once
+
+
+async def test_a_draft_from_the_memory_says_where_it_came_from_and_never_reads_reviewed(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    """¶2's English comes from a colleague's reviewed TMX entry: its row, the editor and the header
+    say `memory` with the origin (not `machine`, and not `reviewed`: nobody checked it here);
+    ¶1's fresh machine output says `machine`. The same after closing and reopening."""
+    from translator.store.memory_entry import MemoryEntry, Via
+    from translator.text.document import read_article
+    from translator.tui.widgets import DeskHeader
+
+    paragraphs = read_article(folder / ARTICLE).translatable
+    first, second = paragraphs[0].index, paragraphs[1].index
+    with TranslationMemory.for_folder(folder) as memory:
+        memory.add(MemoryEntry(paragraphs[1].text, "Alice's English", Origin.REVIEWED, creator="alice", via=Via.TMX,
+                               file="/shared/alice.tmx", imported="2025-03-01T10:00:00+00:00"))
+
+    def gutter(screen: ReviewScreen, index: int) -> str:
+        return str(screen._row(index).query_one(".row-gutter").render())
+
+    for run in range(2):  # opened, then reopened (resumed from review.json, no MT)
+        calls = len(engine.sentences)
+        app = make_desk(folder / ARTICLE, engine, memory=True)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _review(app, pilot)
+            assert screen.session.english(second) == "Alice's English"
+            assert screen.session.status(second) is Status.MACHINE  # a draft: unreviewed
+            assert "memory" in gutter(screen, second), gutter(screen, second)
+            assert "machine" not in gutter(screen, second) and "reviewed" not in gutter(screen, second)
+            assert "machine" in gutter(screen, first)
+            header = str(screen.query_one(DeskHeader).render())
+            assert "1 memory" in header and "0/" in header, header
+            await pilot.press("alt+down")
+            await pilot.pause()
+            assert screen.active == second
+            title = str(screen.editor.border_title)
+            assert "memory" in title and "TMX" in title and "alice.tmx" in title, title
+            assert "· reviewed" not in title
+            await pilot.press("ctrl+q")
+        assert run == 0 or len(engine.sentences) == calls

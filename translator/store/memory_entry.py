@@ -108,6 +108,19 @@ class MemoryEntry:
             return f"{name} machine" if self.origin is Origin.MACHINE else name
         return self.origin.value
 
+    @property
+    def provenance(self) -> str:
+        """Where it came from, in a few words: `TMX alice.tmx, alice`, `reviewed in the desk by
+        sam`, `machine ar→en 1.9`."""
+        if self.via in (Via.TMX, Via.XLIFF, Via.OMEGAT):
+            where = self.file.replace("\\", "/").rsplit("/", 1)[-1]
+            return ", ".join(part for part in (f"{self.label} {where}".strip(), self.creator) if part)
+        if self.via is Via.DESK:
+            return f"reviewed in the desk by {self.creator}" if self.creator else "reviewed in the desk"
+        if self.origin is Origin.MACHINE:
+            return f"machine {self.model}".strip()
+        return f"{self.origin.value} ({self.via.value})"
+
 
 @dataclass(frozen=True)
 class FuzzyMatch:

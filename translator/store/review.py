@@ -47,6 +47,9 @@ class ParagraphReview:
     """The current English (machine output or the translator's edit)."""
     updated: str = ""
     reviewed_at: str | None = None
+    draft_from: str = ""
+    """Where `machine` came from when the memory supplied it (`memory: TMX alice.tmx, alice`);
+    empty for the engine's own output. Either way it is a draft, not reviewed."""
     memory_replaced: MemoryEntry | None = None
     """The reviewed memory entry that the accept replaced, which an un-accept puts back (None:
     there was none, or it was accepted without a memory or before this was recorded)."""
@@ -66,6 +69,7 @@ class ParagraphReview:
             text=str(data.get("text", "")),
             updated=str(data.get("updated", "")),
             reviewed_at=data.get("reviewed_at"),  # type: ignore[arg-type]
+            draft_from=str(data.get("draft_from", "")),
             memory_replaced=MemoryEntry.from_json(replaced) if isinstance(replaced, dict) else None,
         )
 
@@ -81,10 +85,11 @@ class ReviewState:
         """The record for `pid`, created empty if missing."""
         return self.paragraphs.setdefault(pid, ParagraphReview())
 
-    def set_machine(self, pid: str, text: str) -> None:
-        """Record machine output; keeps the translator's text if they already edited it."""
+    def set_machine(self, pid: str, text: str, draft_from: str = "") -> None:
+        """Record machine output (`draft_from`: the memory entry it came from, if it did); keeps
+        the translator's text if they already edited it."""
         rec = self.get(pid)
-        rec.machine = text
+        rec.machine, rec.draft_from = text, draft_from
         if rec.status is Status.NEW:
             rec.text, rec.status = text, Status.MACHINE
         rec.updated = now_iso()

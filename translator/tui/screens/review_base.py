@@ -181,7 +181,12 @@ class ReviewBase(Screen[None]):
             self._placeholder(index),
             self.services.highlights(p.text) if highlights and p.translatable else None,
             self.visual,
+            from_memory=self._is_memory_draft(index),
         )
+
+    def _is_memory_draft(self, index: int) -> bool:
+        """The paragraph shows the memory's English, unreviewed (status machine)."""
+        return self.session.status(index) is Status.MACHINE and bool(self.session.record(index).draft_from)
 
     def _refresh_header(self) -> None:
         engine = self.services.engine
@@ -189,6 +194,7 @@ class ReviewBase(Screen[None]):
         self.query_one(DeskHeader).show(
             self.session.article.path.name,
             self.session.counts(),
+            sum(1 for p in self.session.paragraphs if p.translatable and self._is_memory_draft(p.index)),
             engine.label if engine else "none installed",
             bool(engine and engine.is_demo),
             not self.session.dirty,
@@ -232,7 +238,11 @@ class ReviewBase(Screen[None]):
 
     def _refresh_editor_title(self) -> None:
         status = self.session.status(self.active)
-        self.editor.border_title = f"English ¶{self._row(self.active).number} · {status.value if status else ''}"
+        shown = status.value if status else ""
+        if self._is_memory_draft(self.active):
+            # Never `reviewed`: nobody checked it in this article yet.
+            shown = f"{self.session.record(self.active).draft_from}, not reviewed here"
+        self.editor.border_title = f"English ¶{self._row(self.active).number} · {shown}"
 
     # -- editor --------------------------------------------------------------------------
 
@@ -333,7 +343,8 @@ class ReviewBase(Screen[None]):
         self.mt_done += 1
         rec = self.session.record(result.index)
         edited, previous = rec.status in (Status.EDITED, Status.REVIEWED), rec.machine
-        self.session.apply_machine(result.index, result.text, replace=result.replace)
+        self.session.apply_machine(result.index, result.text, replace=result.replace,
+                                   draft_from=self._draft_from(result.index) if result.from_memory else "")
         if result.index in self.asked_retranslation:
             self.asked_retranslation.discard(result.index)
             if result.text == previous:
@@ -348,6 +359,13 @@ class ReviewBase(Screen[None]):
         if result.index == self.active:
             self._load_active()
         self._refresh_header()
+
+    def _draft_from(self, index: int) -> str:
+        """Where the memory's English for paragraph `index` came from (`memory: TMX alice.tmx`)."""
+        memory = self.services.memory
+        entry = memory.lookup_entry(self.session.paragraphs[index].text) if memory is not None else None
+        # No whole-paragraph entry: the pipeline assembled it from its sentences' entries.
+        return f"memory: {entry.provenance}" if entry is not None else "memory: sentence by sentence"
 
     def on_translation_finished(self, message: TranslationFinished) -> None:
         if message.done.error:

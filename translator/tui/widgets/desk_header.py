@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from translator.store.review import Status
+from translator.tui.widgets.paragraph_row import MEMORY_MARK
 
 
 #: Parts that must fit: "translator", the article name, the progress, the save state.
@@ -24,12 +25,14 @@ class DeskHeader(Static):
         self,
         name: str,
         counts: dict[Status, int],
+        memory_drafts: int,
         model: str,
         demo: bool,
         saved: bool,
         mt: str = "",
     ) -> None:
-        """Redraw from the session's figures."""
+        """Redraw from the session's figures (`memory_drafts`: machine-status paragraphs whose
+        English the memory supplied, counted apart from fresh machine output)."""
         total = sum(counts.values())
         self._parts = [
             (" translator ", "bold reverse"),
@@ -41,8 +44,9 @@ class DeskHeader(Static):
         if mt:
             self._parts.append((f" {mt} ", "italic yellow"))
         self._parts += [
-            (f" ○{counts.get(Status.MACHINE, 0)} machine ◐{counts.get(Status.EDITED, 0)} edited "
-             f"·{counts.get(Status.NEW, 0)} new ", "dim"),
+            (f" ○{counts.get(Status.MACHINE, 0) - memory_drafts} machine "
+             + (f"{MEMORY_MARK}{memory_drafts} memory " if memory_drafts else "")
+             + f"◐{counts.get(Status.EDITED, 0)} edited ·{counts.get(Status.NEW, 0)} new ", "dim"),
             (" model: ", ""),
             (model.removesuffix(" (demo)") if demo else model, "bold"),
         ]

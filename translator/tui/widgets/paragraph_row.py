@@ -16,6 +16,8 @@ from translator.tui.widgets.source_text import Highlight, SourceText
 
 #: Marker shown in the gutter per status.
 STATUS_MARK = {Status.NEW: "·", Status.MACHINE: "○", Status.EDITED: "◐", Status.REVIEWED: "●"}
+#: Marker of a machine-status paragraph whose English the translation memory supplied.
+MEMORY_MARK = "◇"
 
 
 #: Lines a row shows at most (the CSS max-height); a longer paragraph ends in `…`.
@@ -115,18 +117,22 @@ class ParagraphRow(Horizontal):
         placeholder: str = "",
         highlights: Iterable[Highlight] | None = None,
         visual: bool | None = None,
+        from_memory: bool = False,
     ) -> None:
-        """Update the row from the session's state."""
+        """Update the row from the session's state (`from_memory`: an unreviewed draft the
+        translation memory supplied, shown as `memory`, apart from fresh machine output)."""
         self.set_class(active, "-active")
         self.set_class(status is None, "-junk")
         for s in Status:
-            self.set_class(status is s, f"-{s.value}")
+            self.set_class(status is s and not from_memory, f"-{s.value}")
+        self.set_class(from_memory, "-memory")
         pointer = "▶" if active else " "
         if status is None:
             gutter = Text(f"{pointer}    junk", style="dim")
         else:
             number = f"{self.number:>3}" if self.number is not None else "   "
-            gutter = Text(f"{pointer}{number} {STATUS_MARK[status]} {status.value}")
+            mark, name = (MEMORY_MARK, "memory") if from_memory else (STATUS_MARK[status], status.value)
+            gutter = Text(f"{pointer}{number} {mark} {name}")
         if gutter != self._gutter:
             self._gutter = gutter
             self.query_one(".row-gutter", Gutter).update(gutter)
