@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,7 @@ class CountingEngine(FakeEngine):
 _SLOW_RUN = """
 import sys, time
 sys.path.insert(0, {root!r})
+from collections.abc import Sequence
 from pathlib import Path
 from tests.conftest import FakeEngine
 from translator.batch import BatchOptions, run_batch
@@ -344,3 +346,60 @@ def test_outputs_are_readable_by_others(tmp_path: Path) -> None:
     run_batch(BatchOptions(tmp_path / "in", tmp_path / "out"), FakeEngine())
     assert (tmp_path / "out" / "article-00.en.md").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "out" / REPORT_NAME).stat().st_mode & 0o777 == 0o644
+
+
+def test_report_writes_are_paced_by_their_cost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reproduction (#15): the whole report was rewritten after every engine call (every file on Ray),
+    so a large report's writes grew to dominate a long run. Writes during the run now wait at least
+    REPORT_PACE times the last write's duration; the final report is complete."""
+    import translator.batch as batch
+
+    writes: list[float] = []
+    real_write = batch.atomic_write_text
+
+    def slow_report(path: Path, text: str) -> None:  # as a report of tens of thousands of files
+        if path.name == REPORT_NAME:
+            time.sleep(0.05)
+            writes.append(time.monotonic())
+        real_write(path, text)
+
+    monkeypatch.setattr(batch, "atomic_write_text", slow_report)
+    make_articles(tmp_path / "in", 40)
+    started = time.monotonic()
+    report = run_batch(BatchOptions(tmp_path / "in", tmp_path / "out", first_chunk_sentences=1, chunk_sentences=1),
+                       FakeEngine())
+    elapsed = time.monotonic() - started
+    assert report.ok and report.counts()["translated"] == 40
+    assert len(writes) <= 2 + elapsed / (0.05 * (1 + batch.REPORT_PACE)) + 1, (len(writes), elapsed)
+    assert len(writes) < 40  # one per engine call (40) before
+    data = report_of(tmp_path / "out")
+    assert data["summary"]["translated"] == 40 and all(f["status"] == "ok" for f in data["files"])
+
+
+def test_cli_task_size_sets_the_sentences_per_engine_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    from translator import cli
+    from translator.mt import models
+
+    class CountingEngine(FakeEngine):
+        calls = 0
+
+        def translate(self, sentences: Sequence[str]) -> list[str]:
+            CountingEngine.calls += 1
+            return super().translate(sentences)
+
+    monkeypatch.setattr(models, "load_engine", lambda settings: CountingEngine())
+    make_articles(tmp_path / "in", 3)
+    english = {}
+    for size in (None, "1"):
+        CountingEngine.calls = 0
+        out = tmp_path / f"out-{size}"
+        extra = ["--task-size", size] if size else []
+        assert cli.main(["batch", str(tmp_path / "in"), "-o", str(out), "--quiet", "--no-glossary", "--no-memory",
+                         *extra]) == 0
+        english[size] = {p.name: p.read_bytes() for p in out.glob("*.en.md")}
+        assert CountingEngine.calls == (1 if size is None else 3)  # all three files in one call, or one each
+    assert english[None] == english["1"] and len(english[None]) == 3
+    with pytest.raises(SystemExit):
+        cli.main(["batch", str(tmp_path / "in"), "--task-size", "0"])
+    assert "--task-size: expected a whole number of 1 or more" in capsys.readouterr().err

@@ -37,12 +37,19 @@ TIMING = ("seconds",)
 
 
 @pytest.fixture(scope="module")
-def ray_address() -> Iterator[str]:
+def worker_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workers' temp folder (TMPDIR), where they unpack shipped models: this module's own."""
+    return tmp_path_factory.mktemp("ray-workers-tmp")
+
+
+@pytest.fixture(scope="module")
+def ray_address(worker_tmp: Path) -> Iterator[str]:
     """One local Ray instance for the module (2 CPUs), shut down afterwards: no process left."""
     import ray
 
     ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="WARNING",
-             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT)}})  # workers import tests.* (engine sources)
+             runtime_env={"env_vars": {"PYTHONPATH": str(ROOT),  # workers import tests.* (engine sources)
+                                       "TMPDIR": str(worker_tmp)}})
     try:
         yield ray.get_runtime_context().gcs_address
     finally:
@@ -57,6 +64,9 @@ class FakeSource:
 
     def open(self) -> Engine:
         return KillingEngine(self.marks, self.delay)
+
+    def release(self) -> None:
+        pass  # nothing unpacked
 
 
 class KillingEngine(FakeEngine):
@@ -158,6 +168,23 @@ def test_same_english_report_and_memory_as_local_batch_then_resume(
     again = run_batch(BatchOptions(tmp_path / "ray", tmp_path / "ray" / "out"), ArgosEngine(package, installed),
                       enforcer_from_settings(installed, tmp_path / "ray"), backend=backend)
     assert again.counts()["skipped"] == 5 and again.counts()["translated"] == 0
+
+
+@needs_ray
+def test_workers_remove_the_unpacked_model_when_the_run_ends(ray_address: str, worker_tmp: Path, tmp_path: Path,
+                                                             installed: Settings) -> None:
+    """Reproduction (#15): workers left each run's unpacked model in $TMPDIR/translator-ray-models."""
+    from translator.batch_ray import RayBackend, RayOptions
+    from translator.mt.shipped import UNPACK_DIRNAME
+
+    package = next(installed.models_dir.iterdir())
+    write_inputs(tmp_path / "in", 1)
+    backend = RayBackend(RayOptions(workers=2), installed)
+    backend.ship(package)
+    report = run_batch(BatchOptions(tmp_path / "in", tmp_path / "out", first_chunk_sentences=8, chunk_sentences=8),
+                       ArgosEngine(package, installed), backend=backend)
+    assert report.counts()["translated"] == 3 and "2 Ray workers" in backend.description
+    assert not (worker_tmp / UNPACK_DIRNAME).exists(), list((worker_tmp / UNPACK_DIRNAME).rglob("*"))[:5]
 
 
 @needs_ray

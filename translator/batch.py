@@ -63,6 +63,10 @@ class BatchOptions:
     max_bytes: int = MAX_TEXT_BYTES
 
 
+#: A report write during the run waits at least this many times the last write's duration (see _Run.save_report).
+REPORT_PACE = 9.0
+
+
 @dataclass(frozen=True)
 class Progress:
     """Progress after each finished paragraph or file (for a progress bar)."""
@@ -123,19 +127,31 @@ class _Run:
         self.results: dict[str, FileResult] = {}
         self.sentences: dict[str, int] = {}
         self.done = [0, 0, 0]  # files, paragraphs, sentences
+        self._last_save = -float("inf")
+        self._save_seconds = 0.0
         self.totals = [0, 0, 0]
 
     def output_path(self, path: Path) -> Path:
         rel = path.relative_to(self.options.in_dir)
         return self.options.out_dir / rel.parent / f"{article_stem(path)}{SUFFIXES[self.options.fmt]}"
 
-    def save_report(self) -> None:
+    def save_report(self, min_gap: float | None = None) -> None:
+        """Write the whole report atomically. With `min_gap` (a write during the run) the write is
+        skipped while the last one ended less than `min_gap` seconds ago, or less than REPORT_PACE
+        times its own duration ago: a report of tens of thousands of files takes long to write, and
+        this keeps its writes under a tenth of the run. A skipped write only makes a rerun after a
+        kill translate those files again (the same English); the final write is never skipped."""
+        now = time.monotonic()
+        if min_gap is not None and now < self._last_save + max(min_gap, REPORT_PACE * self._save_seconds):
+            return
         for r in self.report.files:
             if r.status == "failed" and not (self.options.out_dir / r.output).is_file():
                 r.output = ""
         self.report.manifest["finished"] = _now()
         atomic_write_text(self.options.out_dir / REPORT_NAME,
                           json.dumps(self.report.to_json(), ensure_ascii=False, indent=1) + "\n")
+        self._last_save = time.monotonic()
+        self._save_seconds = self._last_save - now
 
     def tick(self, files: int = 0, paragraphs: int = 0, sentences: int = 0) -> None:
         self.done = [self.done[0] + files, self.done[1] + paragraphs, self.done[2] + sentences]
@@ -314,7 +330,8 @@ def run_batch(
         return run.report
     for chunk in run.chunks(todo):
         run.translate_chunk(chunk)
-        run.save_report()
+        run.save_report(min_gap=0.0)
+    run.save_report()
     return run.report
 
 

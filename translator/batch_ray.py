@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import socket
-import time
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol  # Any only for Ray's own objects (module, actor handles, refs)
@@ -37,9 +37,12 @@ from translator.text.document import Article
 
 INSTALL_HINT = "pip install 'translator[cluster]' (in a checkout: .venv/bin/pip install -e '.[cluster]')"
 RESTARTS = 2
+RELEASE_TIMEOUT = 30.0
+"""Seconds the driver waits, at the end of a run, for the workers to remove their unpacked packages."""
 """How often Ray restarts a killed worker (and retries its files) before the driver gives up on it."""
 REPORT_EVERY = 1.0
-"""Seconds between report writes while results stream in (each write is the whole report)."""
+"""Seconds at least between report writes while results stream in (each write is the whole report;
+a large one waits longer: translator.batch._Run.save_report)."""
 
 
 class ClusterError(TranslatorError):
@@ -68,6 +71,7 @@ class BatchWorker:
     def __init__(self, fmt: str) -> None:
         self.fmt = fmt
         self.engine: Engine | None = None
+        self.source: EngineSource | None = None
         self.enforcer: Enforcer | None = None
         self.glossary: Glossary | None = None
 
@@ -76,12 +80,17 @@ class BatchWorker:
         if self.engine is None:
             import ray
 
-            source, self.enforcer, self.glossary = ray.get(shipped)
+            self.source, self.enforcer, self.glossary = ray.get(shipped)
             try:
-                self.engine = source.open()
+                self.engine = self.source.open()
             except TranslatorError as exc:
                 return f"worker on {socket.gethostname()}: {exc}"
         return ""
+
+    def release(self) -> None:
+        """The run is over: remove what loading the engine left on this node (an unpacked package)."""
+        if self.source is not None:
+            self.source.release()
 
     def kernels(self) -> dict[str, str]:
         """This worker's CPU and CTranslate2 kernels (int8 English may differ between CPUs)."""
@@ -123,7 +132,9 @@ class BatchRun(Protocol):
         """Mark the file failed with a reason."""
         ...
 
-    def save_report(self) -> None: ...
+    def save_report(self, min_gap: float | None = None) -> None:
+        """Write the report (with `min_gap`: unless the last write is that recent, or paced by its cost)."""
+        ...
 
     def note_backend(self, description: dict[str, Any]) -> None:
         """Record in the manifest where the translations ran."""
@@ -164,6 +175,8 @@ class RayBackend:
                               "cpus": pool.kernels()})
             pool.drain(run, tasks, memory)
         finally:
+            if pool is not None:
+                pool.release()
             if started_here:
                 self.ray.shutdown()  # stops a local instance; on a cluster, this driver's workers
             elif pool is not None:
@@ -221,7 +234,6 @@ class _Pool:
         self.fmt = fmt
         self.timeout = backend.options.start_timeout
         self.spares = self.count  # replacements for workers that died for good
-        self.saved = 0.0
         self.actors = [self.actor_class.remote(self.fmt) for _ in range(self.count)]
         try:
             self._wait_ready(self.actors, resources)
@@ -290,22 +302,26 @@ class _Pool:
                 distinct.append(entry)
         return distinct
 
+    def release(self) -> None:
+        """Have every worker remove its node's unpacked package (a worker that does not answer in
+        RELEASE_TIMEOUT seconds leaves it to the node's temp-folder cleaning)."""
+        with suppress(self.ray.exceptions.RayError):  # GetTimeoutError is one
+            self.ray.get([actor.release.remote() for actor in self.actors], timeout=RELEASE_TIMEOUT)
+
     def stop(self) -> None:
         """End this run's workers (when the Ray connection outlives the run)."""
         for actor in self.actors:
             self.ray.kill(actor)
 
     def _done(self, run: BatchRun, keys: list[str]) -> None:
-        """Count the files in the progress; write the report at most every REPORT_EVERY seconds.
+        """Count the files in the progress; write the report at most every REPORT_EVERY seconds (paced).
 
         Outputs are written as they come; a kill before the next report write only makes the
         rerun translate those few files again (the same English), never loses one.
         """
         run.tick(files=len(keys), paragraphs=sum(len(run.articles[k].translatable) for k in keys),
                  sentences=sum(run.sentences[k] for k in keys))
-        if time.monotonic() - self.saved >= REPORT_EVERY:
-            run.save_report()
-            self.saved = time.monotonic()
+        run.save_report(min_gap=REPORT_EVERY)
 
     def _lost(self, actor: Any, keys: list[str], queue: list[list[str]], run: BatchRun, exc: Exception) -> None:
         """A worker died for good (killed more than RESTARTS times) while holding `keys`."""

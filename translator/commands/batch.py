@@ -57,6 +57,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--workers", type=int, default=0, metavar="N",
                    help="with --ray: how many engines to start (default: one per GPU, or per "
                         "TRANSLATOR_INTER_THREADS CPUs)")
+    p.add_argument("--task-size", type=_positive, metavar="N",
+                   help="sentences per engine call, whole files together: with --ray, per Ray task (default 256; "
+                        "on GPUs 1000-2000 keeps the workers busy). The English does not depend on it")
     p.set_defaults(func=run)
 
 
@@ -78,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(in_dir, "is not a folder", "give the folder that holds the articles")
     out_dir: Path = args.output or in_dir / "english"
     options = BatchOptions(in_dir, out_dir, args.glob, args.fmt, args.force)
+    if args.task_size is not None:
+        options.chunk_sentences = args.task_size
     backend = _ray_backend(args, settings) if args.ray is not None else None  # before any work: Ray missing?
     output_folder(out_dir)  # created (or refused) before the model loads
     workspace = Workspace(settings, in_dir)
@@ -115,6 +120,17 @@ def _ray_backend(args: argparse.Namespace, settings: Settings) -> RayBackend:
     if args.workers < 0:
         raise SystemExit("translator: --workers must be 1 or more (0: automatic)")
     return RayBackend(RayOptions(address=args.ray, workers=args.workers), settings)
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of 1 or more (else a usage line)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
 
 
 def _force_progress() -> bool:
