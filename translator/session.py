@@ -17,7 +17,15 @@ from typing import Protocol
 from translator.errors import TranslatorError
 from translator.store.lock import ArticleLock
 from translator.store.memory_entry import MemoryEntry
-from translator.store.review import ParagraphReview, ReviewState, Status, load_review, save_review, state_path
+from translator.store.review import (
+    ParagraphReview,
+    ReviewFiles,
+    ReviewState,
+    Status,
+    load_review,
+    review_files,
+    state_path,
+)
 from translator.text.document import Article, JunkFilter, Paragraph, read_article
 
 #: Files the desk lists as articles in a folder.
@@ -316,14 +324,23 @@ class DeskSession:
         """True when unsaved changes are older than the autosave interval."""
         return self._dirty_since is not None and self._clock() - self._dirty_since >= self.autosave_seconds
 
-    def save(self, force: bool = False) -> bool:
-        """Write the review state and the English atomically if anything changed; True if written."""
+    def save(self, force: bool = False, write: Callable[[ReviewFiles], None] | None = None) -> bool:
+        """Write the review state and the English atomically if anything changed; True if written.
+
+        `write` takes the save over (the desk hands it to a writer thread: translator.store.review_writer);
+        if it then fails, `mark_unsaved` makes the next save write again.
+        """
         if not (self.dirty or force):
             return False
-        save_review(self.article, self.state, self.out_dir)
+        files = review_files(self.article, self.state, self.out_dir)
+        (write or ReviewFiles.write)(files)
         self._dirty_since = None
         self.saves += 1
         return True
+
+    def mark_unsaved(self) -> None:
+        """A save handed over to `write` failed: the changes count as unsaved again."""
+        self._touch()
 
     @property
     def state_file(self) -> Path:

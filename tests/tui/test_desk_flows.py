@@ -77,8 +77,9 @@ async def test_navigate_edit_accept_save_quit_and_resume_without_model_calls(
         assert session.status(order[1]) is Status.REVIEWED
         assert session.english(order[1]) == "Russia and Turkey"
         assert screen.active == order[2]
-        # The paragraph change saved everything.
+        # The paragraph change saved everything (written by the desk's writer thread).
         assert not session.dirty
+        assert screen.flush_saves(timeout=10)
         saved = json.loads(state_path(path).read_text(encoding="utf-8"))
         assert saved["paragraphs"][session.paragraphs[order[1]].id]["status"] == "reviewed"
         await pilot.press("ctrl+q")
@@ -108,6 +109,7 @@ async def test_typing_is_autosaved_within_seconds(make_desk: DeskFactory, folder
         await pilot.pause(1.0)
         screen = review(app)
         assert not screen.session.dirty
+        assert screen.flush_saves(timeout=10)
         saved = json.loads(state_path(path).read_text(encoding="utf-8"))
         rec = saved["paragraphs"][screen.session.paragraphs[screen.active].id]
         assert rec["text"].endswith(" more") and rec["status"] == "edited"

@@ -207,6 +207,12 @@ class TranslationMemory:
         entry = row_entry(row) if row else None
         return queued if queued is not None and (entry is None or entry.origin is Origin.MACHINE) else entry
 
+    def provenance_of(self, source: str) -> str:
+        """Where the English `lookup` gives for `source` came from: `memory: TMX alice.tmx, alice`,
+        or `memory: sentence by sentence` when the pipeline assembled it from its sentences' entries."""
+        entry = self.lookup_entry(source)
+        return f"memory: {entry.provenance}" if entry is not None else "memory: sentence by sentence"
+
     def add_machine(self, source: str, target: str, model: str) -> None:
         """Remember a machine translation made here by `model` under this memory's glossary
         (nothing, when the database is damaged: see `lookup`; queued while another process writes)."""

@@ -168,10 +168,31 @@ def render_english(article: Article, state: ReviewState) -> str:
     return render_markdown(article, english, reviewed, Mode.REVIEWED)
 
 
+@dataclass(frozen=True)
+class ReviewFiles:
+    """A save of one article's review, made but not yet written: the review state and the English
+    as text. Made where the state lives (the desk's UI thread), written anywhere (a thread)."""
+
+    state_path: Path
+    state_text: str
+    english_path: Path
+    english_text: str
+
+    def write(self) -> None:
+        """Write both files atomically (raises OSError, naming the file, when it cannot)."""
+        atomic_write_text(self.state_path, self.state_text)
+        atomic_write_text(self.english_path, self.english_text)
+
+
+def review_files(article: Article, state: ReviewState, out_dir: Path | None = None) -> ReviewFiles:
+    """The review state and English of `article` as they are now (see ReviewFiles)."""
+    return ReviewFiles(state_path(article.path, out_dir), json.dumps(state.to_json(), ensure_ascii=False, indent=1),
+                       english_path(article.path, out_dir), render_english(article, state))
+
+
 def save_review(article: Article, state: ReviewState, out_dir: Path | None = None) -> None:
     """Atomically write the review state and the English article."""
-    atomic_write_text(state_path(article.path, out_dir), json.dumps(state.to_json(), ensure_ascii=False, indent=1))
-    atomic_write_text(english_path(article.path, out_dir), render_english(article, state))
+    review_files(article, state, out_dir).write()
 
 
 def find_reviewed(path: Path) -> list[Path]:

@@ -126,7 +126,7 @@ class ReviewScreen(ReviewBase):
     def action_save(self) -> None:
         """Save now."""
         self._commit_editor()
-        if self._save(force=True):
+        if self._save(force=True, wait=True):
             self.notify(f"Saved {self.services.english_file(self.session)}", timeout=2)
 
     def action_toggle_arabic(self) -> None:

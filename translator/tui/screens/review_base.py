@@ -1,10 +1,9 @@
 """Provides ReviewBase: the review screen's layout, drawing, saving and background MT.
 
-The screen is a view over translator.session.DeskSession. The active paragraph and the Arabic
-display order are reactive: setting `active` or `visual` redraws what depends on them (rows,
-editor, source pane, side panel, header), so moving is one assignment. Machine translation runs
-in a thread worker through a DeskTranslator service (translator.tui.mt_service). The keys and
-dialogs are in translator.tui.screens.review.ReviewScreen.
+A view over translator.session.DeskSession: setting the reactive `active` or `visual` redraws what
+depends on it, so moving is one assignment. Machine translation runs in a thread worker through
+translator.tui.mt_service, saves are written by a ReviewWriter thread (translator.store.review_writer).
+The keys and dialogs are in translator.tui.screens.review.ReviewScreen.
 """
 
 from __future__ import annotations
@@ -26,9 +25,10 @@ from translator.session import DeskOptions, DeskSession
 from translator.store.lock import ArticleLock
 from translator.store.memory import FuzzyMatch
 from translator.store.review import Status
+from translator.store.review_writer import ReviewWriter
 from translator.tui.desk_services import DeskServices
 from translator.tui.messages import MachineTranslated, TranslationFinished
-from translator.tui.mt_service import DeskTranslator
+from translator.tui.mt_service import DeskTranslator, MtResult
 from translator.tui.widgets import DeskHeader, EnglishEditor, ParagraphRow, SidePanel, SourceText
 
 NO_MODEL_BANNER = (
@@ -81,6 +81,7 @@ class ReviewBase(Screen[None]):
         self._loading = False
         self._session_closed = False
         self._suggestions: list[FuzzyMatch] = []
+        self._writer = ReviewWriter()  # saves are written in a thread of its own, in order
         self._side_timer: Timer | None = None
         engine = services.engine
         self.translator = (DeskTranslator(engine, services.enforcer, lambda: services.memory)
@@ -273,13 +274,27 @@ class ReviewBase(Screen[None]):
     # -- saving --------------------------------------------------------------------------
 
     def _autosave_tick(self) -> None:
-        if self.session.autosave_due():
+        error = self._writer.take_error()
+        if error is not None:  # a save written in the background failed: report it, keep the changes
+            self.session.mark_unsaved()
+            self.notify(f"Could not save: {error}", title="Save failed", severity="error", timeout=15)
+            self._refresh_header()
+        elif self.session.autosave_due():
             self._save()
 
-    def _save(self, force: bool = False) -> bool:
-        """Write the review state and English; an error is shown and the changes are kept."""
+    def _save(self, force: bool = False, wait: bool = False) -> bool:
+        """Save: made here, written by the writer thread (a move never waits for the disk), or here
+        with `wait`, after what is queued. An error is shown and the changes are kept."""
+        if self._session_closed:
+            return False
         try:
-            written = self.session.save(force=force)
+            if wait:
+                self._writer.flush()
+                if self._writer.take_error() is not None:
+                    self.session.mark_unsaved()
+                written = self.session.save(force=force)
+            else:
+                written = self.session.save(force=force, write=self._writer.submit)
         except (OSError, TranslatorError) as exc:
             self.notify(f"Could not save: {exc}", title="Save failed", severity="error", timeout=15)
             return False
@@ -287,18 +302,30 @@ class ReviewBase(Screen[None]):
             self._refresh_header()
         return True
 
+    def flush_saves(self, timeout: float | None = None) -> bool:
+        """Wait until the saves handed to the writer thread are on disk; False on timeout."""
+        return self._writer.flush(timeout)
+
     def close_session(self, from_editor: bool = True) -> bool:
-        """Save and release the lock; False (with a notification) if saving failed."""
+        """Save and release the lock; False (with a notification) if saving failed.
+
+        The saves queued for the writer thread are written first, then the final one here, and
+        only then is the lock released: nothing written after another desk may have the article.
+        """
         if self._session_closed:
             return True
         if from_editor:
             self._commit_editor()
+        self.flush_saves()
+        if self._writer.take_error() is not None:
+            self.session.mark_unsaved()
         try:
             self.session.save()
         except (OSError, TranslatorError) as exc:
             if from_editor:
                 self.notify(f"Could not save: {exc}", title="Save failed", severity="error", timeout=15)
             return False
+        self._writer.close()
         # A running MT worker stops at its next batch; its late results are ignored.
         self.workers.cancel_node(self)
         if self.article_lock is not None:
@@ -344,7 +371,7 @@ class ReviewBase(Screen[None]):
         rec = self.session.record(result.index)
         edited, previous = rec.status in (Status.EDITED, Status.REVIEWED), rec.machine
         self.session.apply_machine(result.index, result.text, replace=result.replace,
-                                   draft_from=self._draft_from(result.index) if result.from_memory else "")
+                                   draft_from=self._draft_from(result) if result.from_memory else "")
         if result.index in self.asked_retranslation:
             self.asked_retranslation.discard(result.index)
             if result.text == previous:
@@ -360,12 +387,9 @@ class ReviewBase(Screen[None]):
             self._load_active()
         self._refresh_header()
 
-    def _draft_from(self, index: int) -> str:
-        """Where the memory's English for paragraph `index` came from (`memory: TMX alice.tmx`)."""
+    def _draft_from(self, result: MtResult) -> str:
         memory = self.services.memory
-        entry = memory.lookup_entry(self.session.paragraphs[index].text) if memory is not None else None
-        # No whole-paragraph entry: the pipeline assembled it from its sentences' entries.
-        return f"memory: {entry.provenance}" if entry is not None else "memory: sentence by sentence"
+        return memory.provenance_of(self.session.paragraphs[result.index].text) if memory is not None else "memory"
 
     def on_translation_finished(self, message: TranslationFinished) -> None:
         if message.done.error:
