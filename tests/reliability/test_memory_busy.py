@@ -8,23 +8,26 @@ SQLite writer in another process, for longer than a shortened timeout.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.conftest import FakeEngine
-from tests.reliability.conftest import cli
+from tests.conftest import ROOT, FakeEngine
+from tests.reliability.conftest import FAKE_CLI, cli
 from translator.batch import BatchOptions, run_batch
 from translator.store.memory import TranslationMemory, memory_path
 
 ARABIC = "عنوان الخبر\n\nقال الرئيس إن الاجتماع سيعقد في القاهرة غدا.\n"
-#: A writer in another process: takes the write lock, writes, holds it for argv[2] seconds, commits.
-HOLDER = ("import sqlite3, sys, time; db = sqlite3.connect(sys.argv[1], isolation_level=None); "
+#: A writer in another process: takes the write lock, writes, holds it for argv[2] seconds or until a
+#: line comes on stdin, commits.
+HOLDER = ("import select, sqlite3, sys; db = sqlite3.connect(sys.argv[1], isolation_level=None); "
           "db.execute('BEGIN IMMEDIATE'); db.execute(\"INSERT OR REPLACE INTO meta VALUES ('import', 'running')\"); "
-          "print('held', flush=True); time.sleep(float(sys.argv[2])); db.execute('COMMIT')")
+          "print('held', flush=True); select.select([sys.stdin], [], [], float(sys.argv[2])); db.execute('COMMIT')")
 
 
 def articles(folder: Path, count: int) -> Path:
@@ -40,13 +43,21 @@ def articles(folder: Path, count: int) -> Path:
 def import_holding_the_lock(folder: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
     """Another process holding the memory's write lock for `seconds` (as a long `memory import`)."""
     proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(memory_path(folder)), str(seconds)],
-                            stdout=subprocess.PIPE, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
         yield proc
     finally:
         proc.kill()
         proc.wait()
+
+
+def finish_import(holder: subprocess.Popen[str]) -> None:
+    """Let the holder commit and end (as the import finishing)."""
+    assert holder.stdin is not None
+    holder.stdin.write("done\n")
+    holder.stdin.flush()
+    holder.wait(30)
 
 
 def machine_entries(folder: Path) -> int:
@@ -56,18 +67,19 @@ def machine_entries(folder: Path) -> int:
 
 def test_a_batch_meeting_a_memory_locked_past_the_busy_timeout_keeps_every_file(tmp_path: Path) -> None:
     src = articles(tmp_path / "in", 5)
-    with import_holding_the_lock(src, 4) as holder:
-        started = time.monotonic()
-        with TranslationMemory.for_folder(src, FakeEngine.label, busy_timeout=0.5) as memory:
-            report = run_batch(BatchOptions(src, tmp_path / "out"), FakeEngine(), memory=memory)
-            assert report.ok and report.counts()["translated"] == 5, [f.reason for f in report.files]
-            assert len(list((tmp_path / "out").glob("*.en.md"))) == 5
-            assert time.monotonic() - started < 3.5  # translating went on while the lock was held
-            assert holder.poll() is None  # still held: the entries wait in the queue
-            assert machine_entries(src) == 0
-            waits: list[str] = []
-            assert memory.settle(60, waits.append) == ""  # waits for the import, then saves them
-            assert len(waits) == 1 and "waiting" in waits[0] and "write lock" in waits[0], waits
+    with (import_holding_the_lock(src, 120) as holder,
+          TranslationMemory.for_folder(src, FakeEngine.label, busy_timeout=0.5) as memory):
+        report = run_batch(BatchOptions(src, tmp_path / "out"), FakeEngine(), memory=memory)
+        assert report.ok and report.counts()["translated"] == 5, [f.reason for f in report.files]
+        assert len(list((tmp_path / "out").glob("*.en.md"))) == 5
+        assert holder.poll() is None  # translated while the import still held the lock
+        assert machine_entries(src) == 0  # the entries wait in the queue
+        waits: list[str] = []
+        release = threading.Timer(1.0, finish_import, [holder])  # the import ends while the run waits
+        release.start()
+        assert memory.settle(60, waits.append) == ""  # waits for the import, then saves them
+        release.join()
+        assert len(waits) == 1 and "waiting" in waits[0] and "write lock" in waits[0], waits
     assert machine_entries(src) == 6  # the five bodies and the title they share
 
 
@@ -105,9 +117,17 @@ def test_batch_and_translate_write_the_english_and_skip_the_memory_after_the_bou
 
 def test_translate_waits_for_the_import_then_saves(tmp_path: Path) -> None:
     src = articles(tmp_path / "in", 1)
-    with import_holding_the_lock(src, 4):
-        proc = cli(["translate", str(src / "a0.txt")], tmp_path / "home", env={"TRANSLATOR_MEMORY_WAIT": "60"})
-    assert proc.returncode == 0 and "EN\\[" in proc.stdout, proc.stderr
-    assert "waiting up to 60 s for the translation memory" in proc.stderr
-    assert "not saved" not in proc.stderr
+    env = {**os.environ, "TRANSLATOR_HOME": str(tmp_path / "home"), "PYTHONPATH": str(ROOT), "CI": "true",
+           "TRANSLATOR_MEMORY_WAIT": "120"}
+    with import_holding_the_lock(src, 120) as holder:
+        proc = subprocess.Popen([sys.executable, "-c", FAKE_CLI, "translate", str(src / "a0.txt")], env=env,
+                                cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        assert proc.stderr is not None
+        err = [proc.stderr.readline() for _ in range(2)]  # the busy line, then the waiting line
+        finish_import(holder)  # the import ends while translate waits for it
+        out, rest = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and "EN\\[" in out, err + [rest]
+    assert "locked by another process" in err[0] and "waiting up to 120 s for the translation memory" in err[1]
+    assert "not saved" not in rest
     assert machine_entries(src) == 2  # the title and the paragraph
