@@ -19,7 +19,7 @@ from translator.errors import TranslatorError
 from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import load_glossary
 from translator.mt.engine import RankingEngine
-from translator.mt.pipeline import PROBE_RETRIES, translate_paragraphs
+from translator.mt.pipeline import PROBE_RETRIES, RETRY_EVIDENCE, translate_paragraphs
 
 from .chaos import RankingChaosEngine
 
@@ -28,6 +28,8 @@ ENFORCER = GlossaryEnforcer(load_glossary([SHIPPED_GLOSSARY_DIR]))
 LONG = "قال سيرغي لافروف في موسكو، وأضاف أن الوضع في طرابلس خطير، وأكد أن تركيا لن تتدخل."
 #: A word that makes _ClauseKeeper drop every name of the input it is in, however short.
 STUBBORN = "دائما"
+#: One clause, one name: kept by _ClauseKeeper in the first pass (evidence that it keeps names).
+SHORT = "قال سيرغي لافروف إن الوضع خطير."
 
 
 class _ClauseKeeper:
@@ -66,23 +68,45 @@ def _clauses_cost(engine: _ClauseKeeper | RankingChaosEngine, sentence: str) -> 
     return engine.cost([ENFORCER.prepare(c)[0] for c in split_clauses(sentence)])
 
 
-def test_a_model_that_keeps_nothing_costs_one_probe_per_article() -> None:
+class _FirstCallOnly(_ClauseKeeper):
+    """Keeps the first name of each sentence in its first call, then no name at all: the first
+    pass keeps terms, the clause retries win none back."""
+
+    def translate_nbest(self, sentences: Sequence[str], n: int | None = None) -> list[list[str]]:
+        self.costs.append(self.cost(sentences))
+        keep = len(self.costs) == 1
+        return [[" ".join(["words", *re.findall(r"[A-Z]{2,}", s)[:1 if keep else 0]])] for s in sentences]
+
+
+def test_a_model_that_keeps_nothing_is_not_retried() -> None:
     engine = RankingChaosEngine(["drop"])  # loses every term, every time, however short the input
     assert isinstance(engine, RankingEngine)
     article = [LONG] * 3 + [LONG.replace("موسكو", f"مدينة {i}") for i in range(20)]
     results = translate_paragraphs(article, engine, ENFORCER, retry_budget=1.0)
+    assert len(engine.costs) == 1  # 66 terms, none kept in any hypothesis: no retry
+    assert _lost(results) == sum(len(r.terms) for r in results) >= RETRY_EVIDENCE  # every lost term reported
+    # fewer terms than that is no evidence: one probe, which wins nothing back, and no more
+    engine = RankingChaosEngine(["drop"])
+    [result] = translate_paragraphs([LONG], engine, ENFORCER, retry_budget=1.0)
+    assert len(result.terms) < RETRY_EVIDENCE and engine.costs[1:] == [_clauses_cost(engine, LONG)]
+
+
+def test_retries_that_win_nothing_stop_after_the_probe() -> None:
+    article = [LONG.replace("موسكو", f"مدينة {i}") for i in range(20)]
+    engine = _FirstCallOnly()
+    results = translate_paragraphs(article, engine, ENFORCER, retry_budget=1.0)
+    assert 0 < _lost(results) < sum(len(r.terms) for r in results)  # the first pass kept some
     first, probe = engine.costs  # one retry call, then nothing: the probe won nothing back
     assert probe == min(_clauses_cost(engine, p) for p in article) * PROBE_RETRIES
     assert probe < 0.1 * first  # of a budget of 1.0 × first
-    assert _lost(results) == sum(len(r.terms) for r in results)  # every lost term is reported
     # two articles: one probe each
-    engine = RankingChaosEngine(["drop"])
+    engine = _FirstCallOnly()
     translate_paragraphs(article * 2, engine, ENFORCER, retry_budget=1.0, groups=[len(article)] * 2)
     assert engine.costs[1:] == [2 * probe]
 
 
 def test_retries_that_pay_spend_the_budget() -> None:
-    article = [LONG.replace("موسكو", f"مدينة {i}") for i in range(20)]
+    article = [SHORT] + [LONG.replace("موسكو", f"مدينة {i}") for i in range(20)]
     spent = {}
     for share in (0.0, 0.1, 0.5, 2.0):
         engine = _ClauseKeeper()
@@ -92,12 +116,16 @@ def test_retries_that_pay_spend_the_budget() -> None:
         assert sum(retries) <= max(share * first, 128) if share else not retries
     assert spent[0.0][0] == 0 < spent[0.1][0] < spent[0.5][0] < spent[2.0][0]
     assert spent[0.0][1] > spent[0.1][1] > spent[0.5][1] > spent[2.0][1] == 0  # each piece bought terms back
+    # the same article without the sentence it kept a name in: no evidence the model keeps any, no retry
+    engine = _ClauseKeeper()
+    translate_paragraphs(article[1:], engine, ENFORCER, retry_budget=2.0)
+    assert len(engine.costs) == 1
 
 
 def test_each_article_probes_for_itself() -> None:
     """One article's probe fails, the other's pays: each gets the English it gets alone."""
-    paying = [LONG.replace("موسكو", f"مدينة {i}") for i in range(6)]
-    stubborn = [f"{STUBBORN} {p}".replace("،", f"، {STUBBORN}") for p in paying]  # in every clause
+    paying = [SHORT] + [LONG.replace("موسكو", f"مدينة {i}") for i in range(5)]
+    stubborn = [SHORT] + [f"{STUBBORN} {p}".replace("،", f"، {STUBBORN}") for p in paying[1:]]  # every clause
     alone_paying = translate_paragraphs(paying, _ClauseKeeper(), ENFORCER)
     engine = _ClauseKeeper()
     alone_stubborn = translate_paragraphs(stubborn, engine, ENFORCER)
@@ -113,7 +141,7 @@ def test_each_article_probes_for_itself() -> None:
 
 
 def test_the_budget_comes_from_the_enforcer_and_the_settings() -> None:
-    article = [LONG.replace("موسكو", f"مدينة {i}") for i in range(20)]
+    article = [SHORT] + [LONG.replace("موسكو", f"مدينة {i}") for i in range(20)]
     engine = _ClauseKeeper()
     translate_paragraphs(article, engine, GlossaryEnforcer(ENFORCER.glossary, retry_budget=0))
     assert len(engine.costs) == 1
@@ -140,7 +168,7 @@ def keeper(installed: Settings, monkeypatch: pytest.MonkeyPatch) -> list[_Clause
 def _article(folder: Path) -> Path:
     folder.mkdir()
     path = folder / "news.ar.txt"
-    body = [LONG.replace("موسكو", f"مدينة {i}") for i in range(12)]
+    body = [SHORT] + [LONG.replace("موسكو", f"مدينة {i}") for i in range(12)]
     path.write_text("عنوان الخبر\n\n" + "\n\n".join(body) + "\n", encoding="utf-8")
     return path
 

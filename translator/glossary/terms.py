@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 from translator.glossary.layers import Glossary, GlossaryEntry, Match
@@ -46,8 +47,10 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """The folded form of English `text` (see the module docstring)."""
+    """The folded form of English `text` (see the module docstring); glossary forms are folded
+    again for every sentence, so results are kept."""
     return fold_with_map(text)[0]
 
 

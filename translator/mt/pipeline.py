@@ -31,6 +31,10 @@ RETRY_FLOOR = 128
 #: Retries of an article that go first, as a probe: when they win back no term, the rest of its
 #: budget is not spent (the model does not keep placeholders even in short inputs).
 PROBE_RETRIES = 1
+#: An article whose first pass kept none of at least this many glossary terms, in any
+#: hypothesis, is not retried at all: the model keeps no placeholder (on the demo model no
+#: seed or FLORES article comes close: bench/term_accuracy.py, docs/glossary.md).
+RETRY_EVIDENCE = 6
 
 
 class Enforcer(Protocol):
@@ -227,16 +231,25 @@ def _retry_missing_terms(
 
     Models drop names (and placeholders) mostly in long sentences; shorter inputs keep them.
     A retry is kept only when it loses fewer terms, so a sentence never gets worse. The retries
-    of each group (article) stay within its budget (see _budgets) and pay or stop: the group's
-    cheapest candidate goes first, as a probe (PROBE_RETRIES); only a group whose probe won a
-    term back spends the rest of its budget, the sentences with the most lost terms per piece
-    first. A model that keeps no placeholder even in a clause (a random or unsuitable model)
-    costs one probe per article, and its lost terms are reported. Every decision depends on
-    the group's own sentences, so an article's English does not depend on its neighbours.
+    of each group (article) stay within its budget (see _budgets) and pay or stop:
+
+    - a group whose first pass kept none of its terms (at least RETRY_EVIDENCE) in any
+      hypothesis is not retried: the model does not keep placeholders (a random or unsuitable
+      model); its lost terms are reported;
+    - otherwise the group's cheapest candidate goes first, as a probe (PROBE_RETRIES); only a
+      group whose probe won a term back spends the rest of its budget, the sentences with the
+      most lost terms per piece first.
+
+    Every decision depends on the group's own sentences, so an article's English does not
+    depend on its neighbours.
     """
+    terms: dict[int, list[TermResult]] = {}
+    for p, sentences in enumerate(finished):
+        terms.setdefault(pending_groups[p], []).extend(t for _, found in sentences for t in found)
+    hopeless = {g for g, found in terms.items() if len(found) >= RETRY_EVIDENCE and all(t.missing for t in found)}
     candidates: dict[int, list[_Retry]] = {}
     for p, (_, plans) in enumerate(pending):
-        if pending_groups[p] not in budgets:
+        if pending_groups[p] not in budgets or pending_groups[p] in hopeless:
             continue
         for s, (sentence, _plan) in enumerate(plans):
             lost = _missing(finished[p][s][1])
