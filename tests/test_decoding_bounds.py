@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from translator.config import SHIPPED_GLOSSARY_DIR, Settings, load_settings
+from translator.config import DEFAULT_RETRY_BUDGET, SHIPPED_GLOSSARY_DIR, Settings, load_settings
 from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import load_glossary
 from translator.mt.engine import ArgosEngine, RankingEngine
@@ -98,7 +98,7 @@ def test_retries_stay_within_the_budget() -> None:
     engine = _LongDropper()  # keeps names in short inputs: retries pay
     translate_paragraphs(paragraphs, engine, ENFORCER)
     first, probe, rest = engine.costs
-    assert 0 < probe + rest <= 0.25 * first
+    assert 0 < probe + rest <= DEFAULT_RETRY_BUDGET * first
     # a model that loses every term, every time: the article is not retried at all
     engine = RankingChaosEngine(["drop"])
     results = translate_paragraphs(paragraphs, engine, ENFORCER)
@@ -115,7 +115,7 @@ def test_a_single_paragraph_always_gets_its_retry() -> None:
     engine = RankingChaosEngine(["drop"])
     translate_paragraphs([LONG], engine, ENFORCER)
     first, retry = engine.costs
-    assert retry > 0.25 * first and retry <= RETRY_FLOOR
+    assert retry > DEFAULT_RETRY_BUDGET * first and retry <= RETRY_FLOOR
 
 
 def test_engines_without_nbest_still_work() -> None:

@@ -14,12 +14,12 @@ import pytest
 
 import translator.mt.models
 from translator.cli import main
-from translator.config import SHIPPED_GLOSSARY_DIR, Settings, load_settings
+from translator.config import DEFAULT_RETRY_BUDGET, SHIPPED_GLOSSARY_DIR, Settings, load_settings
 from translator.errors import TranslatorError
 from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import load_glossary
 from translator.mt.engine import RankingEngine
-from translator.mt.pipeline import PROBE_RETRIES, RETRY_EVIDENCE, translate_paragraphs
+from translator.mt.pipeline import PROBE_RETRIES, RETRY_EVIDENCE, RETRY_FLOOR, translate_paragraphs
 
 from .chaos import RankingChaosEngine
 
@@ -145,7 +145,7 @@ def test_the_budget_comes_from_the_enforcer_and_the_settings() -> None:
     engine = _ClauseKeeper()
     translate_paragraphs(article, engine, GlossaryEnforcer(ENFORCER.glossary, retry_budget=0))
     assert len(engine.costs) == 1
-    assert load_settings({}).retry_budget == 0.25
+    assert load_settings({}).retry_budget == DEFAULT_RETRY_BUDGET == 1.0
     assert load_settings({"TRANSLATOR_RETRY_BUDGET": "0.5"}).retry_budget == 0.5
     for bad in ("-1", "a lot", "inf", "nan"):
         with pytest.raises(TranslatorError, match="TRANSLATOR_RETRY_BUDGET: retry budget .* is not a share"):
@@ -178,19 +178,19 @@ def test_the_option_changes_the_decoding_done(command: str, keeper: list[_Clause
                                               capsys: pytest.CaptureFixture[str]) -> None:
     article = _article(tmp_path / "in")
     retried = []
-    for n, option in enumerate([["--retry-budget", "0"], [], ["--retry-budget", "2"]]):
+    for n, option in enumerate([["--retry-budget", "0"], ["--retry-budget", "0.2"], []]):
         target = [str(article)] if command == "translate" else [str(article.parent), "--quiet", "--no-memory"]
         out = ["-o", str(tmp_path / f"out{n}" / ("en.md" if command == "translate" else ""))]
         assert main([command, *target, *out, *option]) == 0, capsys.readouterr().err
         first, *retries = keeper[-1].costs
         retried.append(sum(retries))
     assert retried[0] == 0 < retried[1] < retried[2]
-    assert retried[1] <= 0.25 * first < retried[2]
+    assert retried[1] <= max(0.2 * first, RETRY_FLOOR) < retried[2] <= DEFAULT_RETRY_BUDGET * first
     if command == "batch":
         import json
 
-        manifest = json.loads((tmp_path / "out2" / "batch-manifest.json").read_text(encoding="utf-8"))
-        assert manifest["settings"]["retry_budget"] == 2.0
+        manifest = json.loads((tmp_path / "out1" / "batch-manifest.json").read_text(encoding="utf-8"))
+        assert manifest["settings"]["retry_budget"] == 0.2
 
 
 @pytest.mark.parametrize("value", ["-0.5", "half"])
