@@ -67,6 +67,8 @@ def test_engine_is_loaded_once_and_only_when_used(tmp_path: Path, monkeypatch: p
 
 
 def test_open_glossary_falls_back_to_the_configured_layers_and_says_which_file(tmp_path: Path) -> None:
+    from translator.errors import GlossaryError
+
     settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
     project = tmp_path / "glossary.yaml"
     project.write_text("- ar: سرت\n  en: [Sirt]\n  type: place\n", encoding="utf-8")
@@ -75,12 +77,17 @@ def test_open_glossary_falls_back_to_the_configured_layers_and_says_which_file(t
     glossary = workspace.open_glossary()
     assert glossary is not None and glossary.fingerprint == shipped == workspace.fingerprint
     assert "glossary.yaml:2:7" in workspace.glossary_error
+    # Still broken, another way: the error names the new problem; the fallback stays.
+    project.write_text("- ar: سرت\n  en: Sirt\n  type: nonsense\n", encoding="utf-8")
+    with pytest.raises(GlossaryError):
+        workspace.reload_if_changed()
+    assert "glossary.yaml:3" in workspace.glossary_error and workspace.fingerprint == shipped
     # Fixed on disk: the next look reloads, and the change names the project's key.
     project.write_text("- ar: سرت\n  en: Sirt\n  type: place\n", encoding="utf-8")
     change = workspace.reload_if_changed()
-    assert change is not None and change.before == shipped and change.after == workspace.fingerprint != shipped
-    assert workspace.glossary_error == "" and change.touches(workspace.current_glossary, "وصل إلى سرت أمس")
-    assert not change.touches(workspace.current_glossary, "وصل إلى روما أمس")
+    assert change is not None and change.fingerprints == (shipped, workspace.fingerprint)
+    assert workspace.fingerprint != shipped and workspace.glossary_error == ""
+    assert change.touches("وصل إلى سرت أمس") and not change.touches("وصل إلى روما أمس")
     assert workspace.reload_if_changed() is None  # nothing changed since
 
 
@@ -130,3 +137,21 @@ def test_a_workspace_without_a_model_has_no_engine(tmp_path: Path) -> None:
         _ = Workspace(settings, tmp_path, load_engine=False).engine
     missing = Workspace(settings, tmp_path)  # nothing installed in this HOME
     assert missing.optional_engine() is None and missing.engine_error
+
+
+def test_a_chosen_model_that_is_not_installed_is_an_error_not_a_desk_without_a_model(tmp_path: Path) -> None:
+    from translator.errors import ModelError
+
+    settings = Settings(home=tmp_path / "home", model="nope")
+    with pytest.raises(ModelError, match="no installed ar->en model named 'nope'"):
+        Workspace(settings, tmp_path).optional_engine()
+
+
+def test_desk_with_a_mistyped_model_is_one_line(tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from translator.cli import main
+
+    (tmp_path / "a.txt").write_text("مرحبا", encoding="utf-8")
+    assert main(["desk", str(tmp_path), "--model", "nope"]) == 1
+    err = capsys.readouterr().err
+    assert "no installed ar->en model named 'nope'" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1

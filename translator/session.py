@@ -178,6 +178,40 @@ class DeskSession:
         rec = self.state.paragraphs.get(self.paragraphs[index].id)
         return rec.machine if rec else None
 
+    # -- glossary the machine English was enforced with ---------------------------------
+
+    def enforced_with(self, index: int) -> str | None:
+        """Fingerprint of the glossary paragraph `index`'s machine English was enforced with;
+        None without machine English or when not recorded (older review files)."""
+        rec = self.state.paragraphs.get(self.paragraphs[index].id)
+        return rec.glossary if rec is not None and rec.machine is not None and rec.glossary else None
+
+    def enforced_elsewhere(self, index: int, fingerprint: str) -> bool:
+        """True if paragraph `index`'s machine English was enforced with another glossary than `fingerprint`."""
+        recorded = self.enforced_with(index)
+        return recorded is not None and recorded != fingerprint
+
+    def stale_machine(self, fingerprint: str) -> list[int]:
+        """Untouched machine paragraphs (neither edited nor reviewed) enforced with another
+        glossary than `fingerprint`: a re-translation may replace their English."""
+        return [p.index for p in self.article.translatable
+                if self.status(p.index) is Status.MACHINE and self.enforced_elsewhere(p.index, fingerprint)]
+
+    def follow_glossary(self, before: str, after: str, touches: Callable[[str], bool]) -> list[int]:
+        """After the glossary changed from `before` to `after` (fingerprints): paragraphs enforced
+        with `before` whose Arabic holds no term the change `touches` would get the same English,
+        so they are recorded as enforced with `after`. Returns the untouched machine paragraphs
+        still enforced with another glossary (to re-translate); edited and reviewed ones keep
+        their English and stay marked (`enforced_elsewhere`) for the translator.
+        """
+        for p in self.article.translatable:
+            rec = self.state.paragraphs.get(p.id)
+            if rec is not None and rec.machine is not None and rec.glossary == before != after \
+                    and not touches(p.text):
+                rec.glossary = after
+                self._touch()
+        return self.stale_machine(after)
+
     # -- navigation ----------------------------------------------------------------------
 
     def first_index(self) -> int:
@@ -237,7 +271,8 @@ class DeskSession:
 
     # -- changes -------------------------------------------------------------------------
 
-    def apply_machine(self, index: int, text: str, replace: bool = False, draft_from: str = "") -> bool:
+    def apply_machine(self, index: int, text: str, replace: bool = False, draft_from: str = "",
+                      glossary: str = "") -> bool:
         """Record machine output for paragraph `index`.
 
         Args:
@@ -246,6 +281,7 @@ class DeskSession:
             replace: also replace the current English unless the translator edited or reviewed it
                 (a re-translation).
             draft_from: where the memory's English came from, when the memory supplied it.
+            glossary: fingerprint of the glossary `text` was enforced with.
 
         Returns:
             True if the English shown for the paragraph changed.
@@ -253,6 +289,7 @@ class DeskSession:
         rec = self.record(index)
         before = rec.text
         self.state.set_machine(self.paragraphs[index].id, text, draft_from)
+        rec.glossary = glossary
         if replace and rec.status is Status.MACHINE:
             rec.text = text
         self._touch()

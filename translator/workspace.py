@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translator.config import Settings
-from translator.errors import GlossaryError, InputError, ModelError, TranslatorError
+from translator.errors import GlossaryError, InputError, ModelError, NoModelError, TranslatorError
 from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import (
     Glossary,
@@ -38,18 +38,26 @@ from translator.text.arabic import match_key
 
 @dataclass(frozen=True)
 class GlossaryChange:
-    """What a reload changed: the fingerprints before and after, and the match keys whose
-    entry (English, alternatives, type) differs or that came or went."""
+    """What a reload changed: the glossaries before and after, and the match keys whose entry
+    (English, alternatives, type) differs or that came or went."""
 
-    before: str
-    after: str
+    before: Glossary | None
+    after: Glossary | None
     keys: frozenset[str]
 
-    def touches(self, glossary: Glossary | None, text: str) -> bool:
-        """True if a term of `glossary` found in Arabic `text` is one the change touched."""
-        if glossary is None or not self.keys:
+    @property
+    def fingerprints(self) -> tuple[str, str]:
+        """(before, after) fingerprints; "" for no glossary."""
+        return (self.before.fingerprint if self.before else "", self.after.fingerprint if self.after else "")
+
+    def touches(self, text: str) -> bool:
+        """True if Arabic `text` holds a term (before or after the change) that the change touched:
+        its enforced English may differ; elsewhere enforcement gives the same English."""
+        if not self.keys:
             return False
-        return any(match_key(form) in self.keys for m in glossary.match(text) for form in m.entry.ar)
+        return any(match_key(form) in self.keys
+                   for glossary in (self.before, self.after) if glossary is not None
+                   for m in glossary.match(text) for form in m.entry.ar)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class AddedTerm:
     entry: GlossaryEntry
     overridden: GlossaryEntry | None
     kept_alternatives: tuple[str, ...]
+    change: GlossaryChange
 
 
 class Workspace:
@@ -105,11 +114,16 @@ class Workspace:
         return self._engine
 
     def optional_engine(self) -> Engine | None:
-        """The engine, or None when no model is installed (`engine_error` says why)."""
+        """The engine, or None when no model is installed at all (`engine_error` says why).
+
+        Raises:
+            ModelError: a model was chosen (`--model`, `models use`) that is not installed, or no
+                installed model can translate: one line, rather than a desk without a model.
+        """
         if self._engine is None and self._load_engine and not self.engine_error:
             try:
                 return self.engine
-            except ModelError as exc:
+            except NoModelError as exc:
                 self.engine_error = str(exc)
         return self._engine
 
@@ -174,8 +188,10 @@ class Workspace:
         """
         try:
             return self._load_existing()
-        except GlossaryError:
+        except GlossaryError as exc:
             self._stamps = self._snapshot()  # reported once per change, not on every look
+            if self.glossary_error:  # still degraded: the line names the file's problem now
+                self.glossary_error = str(exc)
             raise
 
     def reload_if_changed(self) -> GlossaryChange | None:
@@ -229,8 +245,7 @@ class Workspace:
         overridden = existing if other_file else None
         alt = tuple(a for a in overridden.english_forms if a != english) if overridden is not None else ()
         entry = add_entry(file, arabic, english, type, alt=list(alt) or None, note=note)
-        self.reload_glossary()
-        return AddedTerm(entry, overridden, alt)
+        return AddedTerm(entry, overridden, alt, self.reload_glossary())
 
     def enforcer(self) -> GlossaryEnforcer:
         """Glossary enforcement over the folder's glossary."""
@@ -248,15 +263,18 @@ class Workspace:
 
     # -- memory --------------------------------------------------------------------------
 
-    def open_memory(self, model: str | None = None, enforced: bool = True) -> TranslationMemory:
-        """The folder's translation memory, for output of `model` under this glossary (or none).
+    def open_memory(self, model: str | None = None, enforced: bool = True,
+                    glossary: str | None = None) -> TranslationMemory:
+        """The folder's translation memory, for output of `model` under this glossary (or none,
+        or the glossary of fingerprint `glossary`).
 
         Raises:
             InputError: the memory cannot be created or opened (read-only folder, damaged file).
         """
         if self.folder is None:
             raise ValueError("a workspace without a folder has no translation memory")
-        return TranslationMemory.for_folder(self.folder, model, self.fingerprint if enforced else "")
+        fingerprint = glossary if glossary is not None else self.fingerprint if enforced else ""
+        return TranslationMemory.for_folder(self.folder, model, fingerprint)
 
     def try_memory(self, model: str | None = None) -> tuple[TranslationMemory | None, str]:
         """The folder's memory under the glossary in use, or (None, why) when it cannot be opened
@@ -270,7 +288,7 @@ class Workspace:
 def _change(before: Glossary | None, after: Glossary | None) -> GlossaryChange:
     old, new = _rows(before), _rows(after)
     keys = frozenset(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-    return GlossaryChange(before.fingerprint if before else "", after.fingerprint if after else "", keys)
+    return GlossaryChange(before, after, keys)
 
 
 def _rows(glossary: Glossary | None) -> dict[str, tuple[str, tuple[str, ...], str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 from pathlib import Path
 
 from translator.commands.common import add_device_option, settings_from_args
@@ -31,13 +30,8 @@ def run(args: argparse.Namespace) -> int:
     from translator.tui.factory import build_app
 
     settings = settings_from_args(args)
-    from translator.errors import NoModelError
-    from translator.mt.models import find_model
-
-    # A mistyped --model or a removed default fails here in one line, not as a desk without a model;
-    # with nothing installed the desk opens and says how to install one.
-    with contextlib.suppress(NoModelError):
-        find_model(settings)
+    # The Workspace (built in build_app) loads the model: a mistyped --model or a removed default
+    # fails there in one line; with nothing installed the desk opens and says how to install one.
     options = DeskOptions(out_dir=args.output, arabic_display=args.arabic)
     app = build_app(args.path, settings, options=options, memory=not args.no_memory)
     app.run()

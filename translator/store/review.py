@@ -53,6 +53,9 @@ class ParagraphReview:
     memory_replaced: MemoryEntry | None = None
     """The reviewed memory entry that the accept replaced, which an un-accept puts back (None:
     there was none, or it was accepted without a memory or before this was recorded)."""
+    glossary: str = ""
+    """Fingerprint of the glossary `machine` was enforced with ("" when not recorded or
+    not enforced here)."""
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
@@ -66,6 +69,7 @@ class ParagraphReview:
         return cls(
             status=Status(str(data.get("status", "new"))),
             machine=data.get("machine"),  # type: ignore[arg-type]
+            glossary=str(data.get("glossary", "")),
             text=str(data.get("text", "")),
             updated=str(data.get("updated", "")),
             reviewed_at=data.get("reviewed_at"),  # type: ignore[arg-type]

@@ -73,7 +73,7 @@ class TranslatorApp(App[None]):
     def open_article(self, path: Path, can_go_back: bool = True) -> ReviewScreen | None:
         """Open an article in a review screen; a lock or read problem becomes a notification."""
         try:
-            session, lock = open_article(path, self.options, self.services.memory)
+            session, lock = open_article(path, self.options, self.services.desk_memory)
         except TranslatorError as exc:
             self.notify(str(exc), title="Cannot open", severity="error", timeout=15)
             return None

@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from translator.errors import TranslatorError
 from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import Glossary
 from translator.glossary.matcher import Match
 from translator.mt.engine import Engine
 from translator.store.memory import FuzzyMatch, TranslationMemory
 from translator.store.memory_entry import Origin, source_key
-from translator.store.review import english_path
+from translator.store.review import Status, english_path
 from translator.session import DeskSession
+from translator.tui.desk_memory import DeskMemory
 from translator.tui.widgets.side_panel import Finding, TermHit
 from translator.workspace import GlossaryChange, Workspace
 
@@ -55,11 +55,10 @@ class DeskServices:
         self.folder = workspace.folder if workspace.folder is not None else Path(".")
         self.engine: Engine | None = workspace.optional_engine()
         workspace.open_glossary()
-        self.memory: TranslationMemory | None = None
-        self.memory_error = ""
         self._match_cache: tuple[Glossary | None, dict[str, list[Match]]] = (None, {})
-        if use_memory:
-            self.memory, self.memory_error = workspace.try_memory(self.engine.label if self.engine else None)
+        self.last_change: GlossaryChange | None = None
+        """The latest glossary change (a reload or an added term): which paragraphs it touches."""
+        self.desk_memory = DeskMemory(workspace, self.engine.label if self.engine else None, use_memory)
 
     # -- glossary ------------------------------------------------------------------------
 
@@ -72,6 +71,38 @@ class DeskServices:
     def glossary_error(self) -> str:
         """Why the glossary in use lacks a layer (a broken file at open), or ""."""
         return self.workspace.glossary_error
+
+    @property
+    def fingerprint(self) -> str:
+        """Fingerprint of the glossary in use ("" without one)."""
+        return self.workspace.fingerprint
+
+    def degraded_line(self) -> str:
+        """One line while the glossary is degraded (what, where, what to do); "" when it is whole."""
+        problems = self.glossary_error.splitlines()
+        if not problems:
+            return ""
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        return (f"Project glossary not in use: {problems[0]}{more}. Translating with the configured (shipped) "
+                "glossaries only; fix the file and the desk reloads it and re-translates the marked paragraphs.")
+
+    def degraded_translation(self, session: DeskSession, index: int) -> bool:
+        """True if the paragraph's machine English was enforced with the degraded glossary in use
+        (the project glossary broken)."""
+        return bool(self.glossary_error) and session.enforced_with(index) == self.fingerprint
+
+    def glossary_flag(self, session: DeskSession, index: int) -> bool:
+        """True if the translator's English (edited or reviewed) was made from machine English
+        enforced with another glossary than the one in use: theirs to check, never replaced."""
+        return (not self.glossary_error and session.status(index) in (Status.EDITED, Status.REVIEWED)
+                and session.enforced_elsewhere(index, self.fingerprint))
+
+    def glossary_mark(self, session: DeskSession, index: int) -> str:
+        """The paragraph's glossary warning for the row and the editor title ("" for none)."""
+        if self.degraded_translation(session, index):
+            return "⚠ without the project glossary"
+        return "⚠ made under another glossary: check the terms (ctrl+r re-translates)" \
+            if self.glossary_flag(session, index) else ""
 
     def glossary_files(self) -> list[Path]:
         """Every glossary file, the project's own first (where new terms go by default)."""
@@ -86,13 +117,11 @@ class DeskServices:
         """
         change = self.workspace.reload_if_changed()
         if change is not None:
-            self._follow_glossary()
+            self._follow_glossary(change)
         return change
 
-    def _follow_glossary(self) -> None:
-        """New machine entries of the memory are made under the glossary now in use."""
-        if self.memory is not None:
-            self.memory.glossary = self.workspace.fingerprint
+    def _follow_glossary(self, change: GlossaryChange) -> None:
+        self.last_change = change
 
     def glossary_size(self) -> int:
         """Entries in use (an entry overridden by a later layer is not counted, as in the F4 list)."""
@@ -128,13 +157,6 @@ class DeskServices:
                 hits.append(TermHit(m.surface, m.entry.en, m.entry.type))
         return hits
 
-    def contains_term(self, text: str, arabic: str) -> bool:
-        """True if the glossary matches the entry of `arabic` in `text`."""
-        if self.glossary is None:
-            return False
-        entry = self.glossary.lookup(arabic)
-        return entry is not None and any(m.entry == entry for m in self.matches(text))
-
     def glossary_rows(self) -> list[tuple[str, ...]]:
         """(Arabic forms, English, type) of every active entry, for the glossary panel."""
         if self.glossary is None:
@@ -146,7 +168,7 @@ class DeskServices:
         """Write a new entry into a glossary file and reload (Workspace.add_term); returns a
         one-line confirmation, naming the entry of another file it overrides."""
         added = self.workspace.add_term(term.file, term.arabic, term.english, term.type, note=term.note)
-        self._follow_glossary()
+        self._follow_glossary(added.change)
         entry, existing = added.entry, added.overridden
         message = f"Added {entry.ar[0]} → {entry.en} ({entry.type}) to {term.file}"
         if existing is not None:
@@ -161,6 +183,19 @@ class DeskServices:
 
     # -- memory --------------------------------------------------------------------------
 
+    @property
+    def memory(self) -> TranslationMemory | None:
+        """The folder's memory under the glossary in use; None when off (see `memory_warning`)."""
+        return self.desk_memory.under(self.fingerprint)
+
+    def memory_warning(self) -> str:
+        """One line the first time the memory is found unusable (what, where, what to do), else ""."""
+        return self.desk_memory.warning()
+
+    def draft_from(self, source: str) -> str:
+        """Where the memory's English for paragraph `source` came from (`memory: TMX alice.tmx`)."""
+        return self.desk_memory.provenance_of(source)
+
     def suggestions(self, text: str) -> list[FuzzyMatch]:
         """Exact and fuzzy memory matches for a paragraph, best first.
 
@@ -168,18 +203,13 @@ class DeskServices:
         suggestion. A reviewed or imported entry whose English is already in the editor stays:
         it shows where that English came from (the pipeline takes a reviewed entry as the draft).
         """
-        if self.memory is None:
-            return []
-        try:
-            found = list(self.memory.fuzzy(text, limit=4))
-        except (OSError, TranslatorError):
-            return []
+        found = self.desk_memory.fuzzy(text, limit=4)
         key = source_key(text)
         return [m for m in found if not (m.origin is Origin.MACHINE and source_key(m.source) == key)][:3]
 
     def forget(self, match: FuzzyMatch) -> str:
         """Delete a suggestion's entry from the memory; returns a one-line confirmation."""
-        if self.memory is None or not self.memory.forget([match.entry.id]):
+        if not self.desk_memory.forget(match.entry.id):
             return "That memory entry was already gone."
         return f"Forgot the {match.entry.label} memory entry “{_clip(match.target, 60)}”."
 
@@ -198,8 +228,7 @@ class DeskServices:
         return english_path(session.article.path, session.out_dir)
 
     def close(self) -> None:
-        if self.memory is not None:
-            self.memory.close()
+        self.desk_memory.close()
 
 
 def _clip(text: str, limit: int) -> str:

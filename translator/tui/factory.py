@@ -65,7 +65,7 @@ def build_app(
     session = lock = None
     if target.is_file():
         try:
-            session, lock = open_article(target, options, services.memory)
+            session, lock = open_article(target, options, services.desk_memory)
         except BaseException:
             services.close()
             raise

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from translator.errors import TranslatorError
 from translator.mt.engine import Engine
-from translator.mt.pipeline import Enforcer, Memory, ParagraphTranslation, translate_paragraphs
+from translator.glossary.enforce import GlossaryEnforcer
+from translator.mt.pipeline import Memory, ParagraphTranslation, translate_paragraphs
 from translator.session import mt_chunks
 
 
@@ -28,7 +29,9 @@ class MtResult:
     text: str
     from_memory: bool
     replace: bool
-    """A re-translation the translator asked for: replace the English unless they edited it."""
+    """A re-translation: replace the English unless the translator edited or reviewed it."""
+    glossary: str = ""
+    """Fingerprint of the glossary the English was enforced with ("" for none)."""
 
 
 @dataclass(frozen=True)
@@ -46,18 +49,19 @@ class DeskTranslator:
     def __init__(
         self,
         engine: Engine,
-        enforcer: Callable[[], Enforcer | None],
-        memory: Callable[[], Memory | None],
+        enforcer: Callable[[], GlossaryEnforcer | None],
+        memory: Callable[[str], Memory | None],
     ) -> None:
         self.engine = engine
         self._enforcer = enforcer
         self._memory = memory
-        self._prefetch: tuple[list[int], Future[list[ParagraphTranslation]]] | None = None
+        self._prefetch: tuple[list[int], str, Future[list[ParagraphTranslation]]] | None = None
 
     def prefetch(self, index: int, text: str) -> None:
         """Translate one paragraph now in a thread of its own; `run` picks the result up."""
         future: Future[list[ParagraphTranslation]] = Future()
-        enforcer, memory = self._enforcer(), self._memory()
+        enforcer = self._enforcer()
+        memory = self._memory(_fingerprint(enforcer))
 
         def work() -> None:
             try:
@@ -66,7 +70,7 @@ class DeskTranslator:
                 future.set_exception(exc)
 
         threading.Thread(target=work, name="desk-mt-prefetch", daemon=True).start()
-        self._prefetch = ([index], future)
+        self._prefetch = ([index], _fingerprint(enforcer), future)
 
     def run(
         self,
@@ -80,19 +84,21 @@ class DeskTranslator:
         done = 0
         texts = dict(paragraphs)
         try:
-            enforcer, memory = self._enforcer(), self._memory()
+            enforcer = self._enforcer()
+            glossary = _fingerprint(enforcer)
+            memory = self._memory(glossary)  # machine entries filed under the glossary they were enforced with
             for chunk in mt_chunks([i for i, _ in paragraphs]):
                 if cancelled():
                     break
                 prefetched = self._prefetch
                 if prefetched is not None and prefetched[0] == chunk and not replace:
                     self._prefetch = None
-                    results = prefetched[1].result()
+                    results = prefetched[2].result()
                     for k, result in enumerate(results):
-                        on_result(MtResult(chunk[k], result.text, result.from_memory, replace))
+                        on_result(MtResult(chunk[k], result.text, result.from_memory, replace, prefetched[1]))
                 else:
                     def on_done(k: int, result: ParagraphTranslation, chunk: list[int] = chunk) -> None:
-                        on_result(MtResult(chunk[k], result.text, result.from_memory, replace))
+                        on_result(MtResult(chunk[k], result.text, result.from_memory, replace, glossary))
 
                     translate_paragraphs([texts[i] for i in chunk], self.engine, enforcer, memory, on_done=on_done)
                 done += len(chunk)
@@ -101,3 +107,7 @@ class DeskTranslator:
         except (RuntimeError, OSError, ValueError) as exc:
             return MtDone(done, time.perf_counter() - started, f"machine translation failed: {exc}")
         return MtDone(done, time.perf_counter() - started)
+
+
+def _fingerprint(enforcer: GlossaryEnforcer | None) -> str:
+    return enforcer.glossary.fingerprint if enforcer is not None else ""

@@ -6,12 +6,14 @@ drawing, saving and machine translation are in translator.tui.screens.review_bas
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.binding import Binding
+from textual.widgets import Static
 
 from translator.errors import TranslatorError
-from translator.store.review import Status
 from translator.text.bidi import is_rtl_char, visual_order
 from translator.tui.desk_services import NewTerm
+from translator.tui.messages import TranslationFinished
 from translator.tui.screens.add_term import AddTermScreen
 from translator.tui.screens.find import FindScreen
 from translator.tui.screens.forget import ForgetScreen
@@ -219,7 +221,7 @@ class ReviewScreen(ReviewBase):
         if not result:
             return
         self.notify(message, title="Glossary", timeout=8)
-        self._glossary_changed(reenforce_text=result.arabic)
+        self._glossary_changed()
 
     def action_glossary(self) -> None:
         """Show the whole glossary."""
@@ -254,24 +256,60 @@ class ReviewScreen(ReviewBase):
         except TranslatorError as exc:
             self.notify(f"{exc}\nKeeping the last good glossary.", title="Glossary not reloaded",
                         severity="error", timeout=15)
+            self._refresh_glossary_banner()
             return
         if changed:
             self.notify(f"Glossary reloaded ({self.services.glossary_size()} entries).", title="Glossary", timeout=3)
             self._glossary_changed()
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # Textual calls ReviewBase.on_mount too (handlers run down the class tree): no super() here.
+        self._refresh_glossary_banner()
+        if self.services.glossary_error:  # also the line under the header until the file is fixed
+            self.notify(self.services.glossary_error, title="Glossary not loaded", severity="error", timeout=20)
+        self.reenforce_stale()
         if self.options.watch_seconds > 0:
             self.set_interval(self.options.watch_seconds, self.check_glossary)
 
-    def _glossary_changed(self, reenforce_text: str | None = None) -> None:
-        """Re-highlight everything; re-translate machine paragraphs that contain a new term."""
+    def _refresh_glossary_banner(self) -> None:
+        line = self.services.degraded_line()
+        banner = self.query_one("#glossary-banner", Static)
+        banner.update(Text(line))
+        banner.set_class(not line, "-hidden")
+
+    def reenforce_stale(self) -> None:
+        """Re-translate untouched machine paragraphs enforced with another glossary (not while degraded)."""
+        if not self.services.glossary_error and not self._session_closed:
+            stale = self.session.stale_machine(self.services.fingerprint)
+            self.reenforce([i for i in stale if i not in self.mt_pending])
+
+    def reenforce(self, indexes: list[int]) -> None:
+        """Re-translate untouched machine paragraphs whose English was enforced with another glossary."""
+        if indexes and self.translator is not None:
+            self.mt_pending.update(indexes)
+            self.translate(indexes, replace=True, group="reenforce")
+
+    def on_translation_finished(self, message: TranslationFinished) -> None:
+        # ReviewBase's handler runs too. A run that began before a glossary change finished
+        # with the old glossary: redo those paragraphs.
+        if not message.done.error:
+            self.reenforce_stale()
+        self._refresh_side()  # new memory entries; a memory found damaged during the run is said here
+
+    def _glossary_changed(self) -> None:
+        """Re-highlight everything; re-translate the untouched machine paragraphs whose English the
+        change may alter (a term it touched), and mark edited or reviewed ones for the translator."""
+        change = self.services.last_change
+        redo: list[int] = []
+        if change is not None and not self.services.glossary_error:
+            before, after = change.fingerprints
+            redo = self.session.follow_glossary(before, after, change.touches)
+        self._refresh_glossary_banner()
         self._refresh_rows()
         self._load_active()
-        if reenforce_text and self.translator is not None:
-            redo = [i for i, p in enumerate(self.session.paragraphs)
-                    if p.translatable and self.session.status(i) in (Status.MACHINE, Status.NEW)
-                    and self.services.contains_term(p.text, reenforce_text)]
-            if redo:
-                self.mt_pending.update(redo)
-                self.translate(redo, replace=True)
+        self.reenforce(redo)
+        flagged = sum(self.services.glossary_flag(self.session, p.index) for p in self.session.article.translatable)
+        if flagged:
+            self.notify(f"{flagged} paragraph(s) you edited or reviewed were made from machine English under another "
+                        "glossary: they keep your English and are marked ⚠ (ctrl+r re-translates).",
+                        title="Glossary", severity="warning", timeout=10)

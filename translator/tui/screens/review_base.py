@@ -28,7 +28,7 @@ from translator.store.review import Status
 from translator.store.review_writer import ReviewWriter
 from translator.tui.desk_services import DeskServices
 from translator.tui.messages import MachineTranslated, TranslationFinished
-from translator.tui.mt_service import DeskTranslator, MtResult
+from translator.tui.mt_service import DeskTranslator
 from translator.tui.widgets import DeskHeader, EnglishEditor, ParagraphRow, SidePanel, SourceText
 
 NO_MODEL_BANNER = (
@@ -84,7 +84,7 @@ class ReviewBase(Screen[None]):
         self._writer = ReviewWriter()  # saves are written in a thread of its own, in order
         self._side_timer: Timer | None = None
         engine = services.engine
-        self.translator = (DeskTranslator(engine, services.enforcer, lambda: services.memory)
+        self.translator = (DeskTranslator(engine, services.enforcer, services.desk_memory.under)
                            if engine is not None else None)
         first = session.needs_mt(self.active)[:1]
         if self.translator is not None and first:
@@ -97,6 +97,7 @@ class ReviewBase(Screen[None]):
         yield DeskHeader(id="desk-header")
         banner = self._banner()
         yield Static(Text(banner), id="banner", classes="" if banner else "-hidden")
+        yield Static(id="glossary-banner", classes="-hidden")
         with VerticalScroll(id="document"):
             number = 0
             for p in self.session.paragraphs:
@@ -124,11 +125,6 @@ class ReviewBase(Screen[None]):
         self._refresh_rows()
         self._load_active()
         self._refresh_header()
-        if self.services.glossary_error:
-            self.notify(f"{self.services.glossary_error}\nThe desk works without a glossary until the file is fixed.",
-                        title="Glossary not loaded", severity="error", timeout=20)
-        if self.services.memory_error:
-            self.notify(self.services.memory_error, title="Translation memory off", severity="warning", timeout=10)
         self.set_interval(0.5, self._autosave_tick)
         self.start_mt()
 
@@ -174,8 +170,9 @@ class ReviewBase(Screen[None]):
             self._refresh_row(row.index, highlights)
 
     def _refresh_row(self, index: int, highlights: bool = True) -> None:
-        p = self.session.paragraphs[index]
-        self._row(index).show(
+        p, row = self.session.paragraphs[index], self._row(index)
+        row.set_class(bool(p.translatable and self.services.glossary_mark(self.session, index)), "-glossary-flag")
+        row.show(
             self.session.status(index),
             self.session.english(index),
             index == self.active,
@@ -236,6 +233,8 @@ class ReviewBase(Screen[None]):
             self.visual,
             current,
         )
+        if warning := self.services.memory_warning():  # damaged or unopenable: said once, then off
+            self.notify(warning, title="Translation memory off", severity="warning", timeout=15)
 
     def _refresh_editor_title(self) -> None:
         status = self.session.status(self.active)
@@ -243,7 +242,9 @@ class ReviewBase(Screen[None]):
         if self._is_memory_draft(self.active):
             # Never `reviewed`: nobody checked it in this article yet.
             shown = f"{self.session.record(self.active).draft_from}, not reviewed here"
-        self.editor.border_title = f"English ¶{self._row(self.active).number} · {shown}"
+        mark = self.services.glossary_mark(self.session, self.active)
+        self.editor.border_title = " · ".join(part for part in (f"English ¶{self._row(self.active).number}", shown, mark)
+                                              if part)
 
     # -- editor --------------------------------------------------------------------------
 
@@ -345,7 +346,7 @@ class ReviewBase(Screen[None]):
         self._refresh_header()
         self.translate(indexes, replace=False)
 
-    def translate(self, indexes: list[int], replace: bool) -> None:
+    def translate(self, indexes: list[int], replace: bool, group: str = "") -> None:
         """Run machine translation for `indexes` in a thread worker (results come as messages)."""
         translator = self.translator
         if translator is None:
@@ -358,7 +359,7 @@ class ReviewBase(Screen[None]):
                                   lambda result: self.post_message(MachineTranslated(result)))
             self.post_message(TranslationFinished(done))
 
-        self.run_worker(work, thread=True, exclusive=True, group="retranslate" if replace else "mt")
+        self.run_worker(work, thread=True, exclusive=True, group=group or ("retranslate" if replace else "mt"))
 
     def on_machine_translated(self, message: MachineTranslated) -> None:
         if self._session_closed:
@@ -370,8 +371,9 @@ class ReviewBase(Screen[None]):
         self.mt_done += 1
         rec = self.session.record(result.index)
         edited, previous = rec.status in (Status.EDITED, Status.REVIEWED), rec.machine
-        self.session.apply_machine(result.index, result.text, replace=result.replace,
-                                   draft_from=self._draft_from(result) if result.from_memory else "")
+        self.session.apply_machine(result.index, result.text, replace=result.replace, glossary=result.glossary,
+                                   draft_from=self.services.draft_from(self.session.paragraphs[result.index].text)
+                                   if result.from_memory else "")
         if result.index in self.asked_retranslation:
             self.asked_retranslation.discard(result.index)
             if result.text == previous:
@@ -386,10 +388,6 @@ class ReviewBase(Screen[None]):
         if result.index == self.active:
             self._load_active()
         self._refresh_header()
-
-    def _draft_from(self, result: MtResult) -> str:
-        memory = self.services.memory
-        return memory.provenance_of(self.session.paragraphs[result.index].text) if memory is not None else "memory"
 
     def on_translation_finished(self, message: TranslationFinished) -> None:
         if message.done.error:

@@ -1,0 +1,125 @@
+"""#16: the desk with an invalid project glossary, then fixed while it is open (or before reopening).
+
+The desk falls back to the shipped glossaries, says so in one line naming file:line:col, marks the
+paragraphs machine-translated without the project's terms, and once the file is fixed re-enforces
+the untouched machine paragraphs with the project's terms; English the translator edited or
+reviewed is never replaced, only flagged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from tests.conftest import FakeEngine
+from tests.tui.conftest import ARTICLE, SIZE, DeskFactory, settle
+from translator.store.review import Status, load_review
+from translator.tui.screens.review import ReviewScreen
+
+TERM_AR = "مكالمة هاتفية"
+TERM_EN = "telephone conversation"
+BROKEN = f"- ar: {TERM_AR}\n  en: [{TERM_EN}]\n  type: term\n"  # 'en' given as a list: line 2, col 7
+FIXED = f"- ar: {TERM_AR}\n  en: {TERM_EN}\n  type: term\n"
+
+
+def banner(screen: ReviewScreen) -> str:
+    widget = screen.query_one("#glossary-banner", Static)
+    return "" if widget.has_class("-hidden") else str(widget.render())
+
+
+def with_term(screen: ReviewScreen) -> list[int]:
+    return [p.index for p in screen.session.paragraphs if p.translatable and TERM_AR in p.text]
+
+
+async def test_paragraphs_translated_while_the_project_glossary_is_broken_are_marked_then_re_enforced(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    project = folder / "glossary.yaml"
+    project.write_text(BROKEN, encoding="utf-8")
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        line = banner(screen)
+        assert "glossary.yaml:2:7" in line and "\n" not in line.strip()
+        assert "shipped" in line and "fix" in line
+        hits = with_term(screen)
+        assert hits
+        for i in hits:
+            assert screen.session.status(i) is Status.MACHINE
+            assert TERM_EN not in screen.session.english(i)  # enforced without the project's term
+            assert screen.services.degraded_translation(screen.session, i)
+            assert screen._row(i).has_class("-glossary-flag")
+        # The translator edits one of them before the file is fixed: that English is theirs.
+        edited = hits[0]
+        screen.go_to(edited)
+        await pilot.pause()
+        screen.editor.load_text("My own English.")
+        await settle(pilot)
+        assert screen.session.status(edited) is Status.EDITED
+
+        project.write_text(FIXED, encoding="utf-8")
+        screen.check_glossary()
+        await settle(pilot)
+        assert banner(screen) == ""
+        assert screen.services.glossary_error == ""
+        for i in hits:
+            if i == edited:
+                assert screen.session.english(i) == "My own English."  # never replaced
+                assert screen.session.status(i) is Status.EDITED
+                assert screen.services.glossary_flag(screen.session, i)  # flagged for the translator instead
+            else:
+                assert screen.session.status(i) is Status.MACHINE
+                assert TERM_EN in screen.session.english(i)  # re-enforced with the project's term
+                assert not screen.services.glossary_flag(screen.session, i)
+        assert any("translated under the broken glossary" in n.message or "edited" in n.message
+                   for n in app._notifications)
+        # Paragraphs without the project's term were re-stamped, not sent to the engine again.
+        fingerprint = screen.services.fingerprint
+        for p in screen.session.article.translatable:
+            assert screen.session.enforced_with(p.index) == fingerprint or p.index == edited
+        screen.close_session()
+    state = load_review(folder / ARTICLE)
+    assert {rec.glossary for rec in state.paragraphs.values() if rec.status is Status.MACHINE} == {fingerprint}
+
+
+async def test_fixed_before_reopening_the_stale_machine_english_is_re_enforced_at_open(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    project = folder / "glossary.yaml"
+    project.write_text(BROKEN, encoding="utf-8")
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        hits = with_term(screen)
+        await pilot.press("ctrl+q")
+    project.write_text(FIXED, encoding="utf-8")
+    engine2 = FakeEngine()
+    app = make_desk(folder / ARTICLE, engine2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert banner(screen) == ""
+        for i in hits:
+            assert TERM_EN in screen.session.english(i)
+            assert not screen.services.glossary_flag(screen.session, i) and not screen.services.degraded_translation(screen.session, i)
+        assert engine2.sentences  # only the stale paragraphs went to the engine again
+
+
+async def test_reopening_with_the_same_glossary_costs_no_model_call(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+    engine2 = FakeEngine()
+    app = make_desk(folder / ARTICLE, engine2)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert engine2.sentences == []
