@@ -188,6 +188,30 @@ def test_workers_remove_the_unpacked_model_when_the_run_ends(ray_address: str, w
 
 
 @needs_ray
+def test_paragraphs_assembled_from_sentence_matches_as_in_local_batch(ray_address: str, tmp_path: Path) -> None:
+    """Reproduction: the driver sent the workers only whole-paragraph memory matches, so a paragraph
+    a local batch assembles from sentence matches (a sentence-level TMX) went to the model on Ray."""
+    from translator.batch_ray import RayBackend, RayOptions
+    from translator.store.memory_entry import MemoryEntry, Origin, Via
+
+    s1, s2 = "قال لافروف إن موسكو قلقة.", "وأكد أوغلو أهمية وقف القتال."
+    english = {}
+    for name in ("local", "ray"):
+        in_dir = tmp_path / name
+        in_dir.mkdir()
+        (in_dir / "a.ar.txt").write_text(f"عنوان\n\n{s1} {s2}\n", encoding="utf-8")
+        with TranslationMemory.for_folder(in_dir, FakeEngine.label) as memory:
+            memory.add_many([MemoryEntry(s1, "Lavrov said Moscow was worried.", Origin.REVIEWED, via=Via.TMX),
+                             MemoryEntry(s2, "Oglu stressed a ceasefire.", Origin.REVIEWED, via=Via.TMX)])
+            backend = RayBackend(RayOptions(workers=1), Settings(), FakeSource()) if name == "ray" else None
+            report = run_batch(BatchOptions(in_dir, in_dir / "out"), FakeEngine(), memory=memory, backend=backend)
+        assert report.ok and report.counts()["from_memory"] == 1, (name, report.counts())
+        english[name] = (in_dir / "out" / "a.en.md").read_text(encoding="utf-8")
+    assert "Lavrov said Moscow was worried. Oglu stressed a ceasefire." in english["ray"]
+    assert english["ray"] == english["local"]
+
+
+@needs_ray
 def test_killed_worker_is_restarted_and_a_file_that_kills_every_time_fails_alone(
         ray_address: str, tmp_path: Path) -> None:
     from translator.batch_ray import RESTARTS, RayBackend, RayOptions

@@ -31,7 +31,7 @@ from translator.errors import TranslatorError
 from translator.glossary.layers import Glossary
 from translator.mt.engine import Engine, cpu_kernels
 from translator.mt.package_file import first_line
-from translator.mt.pipeline import Enforcer, Memory
+from translator.mt.pipeline import Enforcer, Memory, remembered
 from translator.mt.shipped import EngineSource, ShippedPackage
 from translator.text.document import Article
 
@@ -343,13 +343,14 @@ class _Pool:
 
 
 def _known(memory: Memory | None, jobs: list[tuple[str, Article]]) -> dict[str, str]:
-    """What the memory already holds for the jobs' paragraphs (the workers cannot reach it)."""
+    """What the memory already holds for the jobs' paragraphs (the workers cannot reach it): their
+    own entries, or assembled from their sentences' entries, as the local pipeline takes them."""
     if memory is None:
         return {}
     known = {}
     for _, article in jobs:
         for p in article.translatable:
-            hit = memory.lookup(p.text)
+            hit = remembered(memory, p.text)
             if hit is not None:
                 known[p.text] = hit
     return known
