@@ -77,6 +77,9 @@ def test_open_glossary_falls_back_to_the_configured_layers_and_says_which_file(t
     glossary = workspace.open_glossary()
     assert glossary is not None and glossary.fingerprint == shipped == workspace.fingerprint
     assert "glossary.yaml:2:7" in workspace.glossary_error
+    # Nothing changed since the open: a look reloads nothing (the desk used to report the same
+    # broken file twice at start, the second time as "not reloaded").
+    assert workspace.reload_if_changed() is None
     # Still broken, another way: the error names the new problem; the fallback stays.
     project.write_text("- ar: سرت\n  en: Sirt\n  type: nonsense\n", encoding="utf-8")
     with pytest.raises(GlossaryError):

@@ -159,10 +159,12 @@ class Workspace:
     def open_glossary(self) -> Glossary | None:
         """Load the glossary without raising: the folder's layers that exist; if one is bad, the
         configured layers alone (the error kept in `glossary_error`); None if nothing loads."""
+        stamps = self._snapshot()
         try:
             self._load_existing()
         except GlossaryError as exc:
             self.glossary_error = str(exc)
+            self._stamps = stamps  # the broken file is reported here, not again at the next look
             configured = [Path(p) for p in self.settings.glossary_paths if Path(p).exists()]
             try:
                 self._glossary = load_glossary(configured) if configured else None
