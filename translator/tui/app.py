@@ -182,7 +182,7 @@ class TranslatorApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for b in getattr(screen, "BINDINGS", []):
+        for b in screen.BINDINGS:
             if isinstance(b, Binding) and b.description:
                 key = b.key.split(",")[0]
                 yield SystemCommand(f"{b.description} ({key})", f"Desk: {b.description}",

@@ -83,8 +83,8 @@ class DeskServices:
         if not problems:
             return ""
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        return (f"Project glossary not in use: {problems[0]}{more}. Translating with the configured (shipped) "
-                "glossaries only; fix the file and the desk reloads it and re-translates the marked paragraphs.")
+        return (f"Project glossary not in use: {problems[0]}{more} — shipped glossaries only until the file is "
+                "fixed; the marked paragraphs are re-translated then.")
 
     def degraded_translation(self, session: DeskSession, index: int) -> bool:
         """True if the paragraph's machine English was enforced with the degraded glossary in use

@@ -14,9 +14,10 @@ class FindScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, query: str = "") -> None:
+    def __init__(self, query: str = "", cursor_blink: bool = True) -> None:
         super().__init__(classes="dialog-screen")
         self.query_text = query
+        self.cursor_blink = cursor_blink
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="find-dialog"):
@@ -25,7 +26,7 @@ class FindScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         field = self.query_one(Input)
-        field.cursor_blink = getattr(self.app, "options", None) is None or self.app.options.cursor_blink  # type: ignore[attr-defined]
+        field.cursor_blink = self.cursor_blink
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)

@@ -187,7 +187,7 @@ class ReviewScreen(ReviewBase):
                 self.find_query = query
                 self.action_find_next()
 
-        self.app.push_screen(FindScreen(self.find_query), found)
+        self.app.push_screen(FindScreen(self.find_query, self.options.cursor_blink), found)
 
     def action_find_next(self) -> None:
         """Go to the next paragraph containing the last search."""
