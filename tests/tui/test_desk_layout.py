@@ -126,3 +126,27 @@ async def test_typing_within_a_line_lays_out_nothing(
                 await pilot.pause()
         assert asked == []
         assert screen.session.english(screen.active) == "xyz"
+
+
+async def test_a_typed_key_and_a_move_each_draw_one_frame(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor records an edit as it makes it, so the row, header and title redraw in the
+    editor's own frame (the Changed message used to bring a second frame per key)."""
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _review(app, pilot)
+        frames: list[int] = []
+        display = app._display
+
+        def counted(*args: object, **kwargs: object) -> None:
+            frames.append(1)
+            display(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(app, "_display", counted)
+        for key in ["space", "x", "y", "alt+down", "z", "alt+up"]:
+            frames.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert len(frames) == 1, f"{key}: {len(frames)} frames"
+        assert screen.session.english(screen.active).endswith(" xy")

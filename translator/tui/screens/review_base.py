@@ -120,6 +120,7 @@ class ReviewBase(Screen[None]):
 
     def on_mount(self) -> None:
         self.editor.cursor_blink = self.options.cursor_blink
+        self.editor.on_edit = self._commit_editor  # (Changed still covers undo, redo and loads)
         # The document scrolls with the active paragraph; focus stays in the editor.
         self.query_one("#document").can_focus = False
         self._refresh_rows()
@@ -132,9 +133,8 @@ class ReviewBase(Screen[None]):
         self.call_after_refresh(self._fit_source_pane)
 
     def _fit_source_pane(self) -> None:
-        """Give the active paragraph's Arabic a fixed height: the longest paragraph's at this width
-        (at most 8 lines, and leaving the editor room), so a move redraws the editor panel
-        instead of re-laying out the screen."""
+        """Give the active Arabic one height: the longest paragraph's at this width (at most 8 lines,
+        leaving the editor room), so a move redraws the editor panel without a layout pass."""
         room = self.query_one("#editor").size.height - EDITOR_MIN_HEIGHT
         texts = [p.text for p in self.session.paragraphs if p.translatable]
         self.query_one("#active-source", SourceText).fit(texts, min(SOURCE_MAX_LINES, max(1, room)))

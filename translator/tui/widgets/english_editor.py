@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -15,6 +16,7 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, EditResult
 
 _BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029)+[ \t]*")
 
@@ -43,8 +45,18 @@ class EnglishEditor(TextArea):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.on_edit: Callable[[], object] | None = None
+        """Called right after each edit (a typed key, a paste, a cut), so the desk records it and
+        redraws the row in the editor's own frame: Textual's Changed message would come after
+        that frame and cost a second one per key."""
         self._own_keys = {key.strip(): b.action for b in TextArea.BINDINGS if isinstance(b, Binding)
                           for key in b.key.split(",")}
+
+    def edit(self, edit: Edit) -> EditResult:
+        result = super().edit(edit)
+        if self.on_edit is not None:
+            self.on_edit()
+        return result
 
     async def _on_key(self, event: events.Key) -> None:
         # Textual runs a widget's bindings once the key has bubbled up to the app, after the
