@@ -201,3 +201,16 @@ def test_a_bad_option_is_one_usage_line(value: str, tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].endswith(f"argument --retry-budget: retry budget {value!r} is not a share of the first "
                             "pass's decoding (a number >= 0, e.g. 0.25; 0: no retry)")
+
+
+def test_the_desk_uses_the_configured_budget(tmp_path: Path) -> None:
+    from translator.tui.desk_services import DeskServices
+    from translator.workspace import Workspace
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    settings = Settings(home=tmp_path / "home", retry_budget=0.3)
+    services = DeskServices(Workspace(settings, folder, load_engine=False), use_memory=False)
+    enforcer = services.enforcer()
+    assert enforcer is not None and enforcer.retry_budget == 0.3
+    assert Workspace(settings, folder, load_engine=False).enforcer().retry_budget == 0.3

@@ -179,7 +179,9 @@ class DeskServices:
 
     def enforcer(self) -> GlossaryEnforcer | None:
         """The glossary enforcer over the last good glossary (None without a glossary)."""
-        return GlossaryEnforcer(self.glossary) if self.glossary is not None else None
+        glossary = self.glossary
+        budget = self.workspace.settings.retry_budget  # TRANSLATOR_RETRY_BUDGET, as translate and batch
+        return GlossaryEnforcer(glossary, retry_budget=budget) if glossary is not None else None
 
     # -- memory --------------------------------------------------------------------------
 
