@@ -123,3 +123,32 @@ async def test_reopening_with_the_same_glossary_costs_no_model_call(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
     assert engine2.sentences == []
+
+
+async def test_accepting_a_paragraph_translated_without_the_project_glossary_clears_its_mark(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    project = folder / "glossary.yaml"
+    project.write_text(BROKEN, encoding="utf-8")
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        hit = with_term(screen)[0]
+        screen.go_to(hit)
+        await settle(pilot)
+        assert "without the project glossary" in str(screen.editor.border_title)
+        await pilot.press("f2")  # the translator reviewed it under the glossary in use
+        await settle(pilot)
+        assert screen.session.status(hit) is Status.REVIEWED
+        assert not screen.services.degraded_translation(screen.session, hit)
+        assert screen.services.glossary_mark(screen.session, hit) == ""
+        assert not screen._row(hit).has_class("-glossary-flag")
+        screen.go_to(hit)
+        await settle(pilot)
+        assert "without the project glossary" not in str(screen.editor.border_title)
+        await pilot.press("alt+u")  # un-accepted: the machine English is again unreviewed, so marked again
+        await settle(pilot)
+        assert screen.services.degraded_translation(screen.session, hit)
+        assert screen._row(hit).has_class("-glossary-flag")

@@ -88,8 +88,10 @@ class DeskServices:
 
     def degraded_translation(self, session: DeskSession, index: int) -> bool:
         """True if the paragraph's machine English was enforced with the degraded glossary in use
-        (the project glossary broken)."""
-        return bool(self.glossary_error) and session.enforced_with(index) == self.fingerprint
+        (the project glossary broken) and nobody reviewed it since (an accept is the translator's
+        check under the glossary in use: it clears the mark; an un-accept brings it back)."""
+        return (bool(self.glossary_error) and session.status(index) is not Status.REVIEWED
+                and session.enforced_with(index) == self.fingerprint)
 
     def glossary_flag(self, session: DeskSession, index: int) -> bool:
         """True if the translator's English (edited or reviewed) was made from machine English
