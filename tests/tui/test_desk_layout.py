@@ -150,3 +150,27 @@ async def test_a_typed_key_and_a_move_each_draw_one_frame(
             await pilot.pause()
             assert len(frames) == 1, f"{key}: {len(frames)} frames"
         assert screen.session.english(screen.active).endswith(" xy")
+
+
+async def test_the_side_panel_scroll_extent_follows_its_text(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    """The panel's scrollable height follows the text without extra layout passes: all of ¶5's
+    long text can be scrolled to, and a short text after it does not scroll."""
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _review(app, pilot)
+        panel = screen.query_one(SidePanel)
+        for _ in range(4):
+            await pilot.press("alt+down")
+            await pilot.pause()
+        text = panel.query_one(SideText)
+        room = panel.scrollable_content_region.height
+        assert text.size.height > room and panel.show_vertical_scrollbar
+        assert panel.max_scroll_y == text.size.height - room
+        panel.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert panel.scroll_y == panel.max_scroll_y > 0
+        await pilot.press("alt+down")
+        await pilot.pause()
+        assert text.size.height == room and panel.max_scroll_y == 0 and not panel.show_vertical_scrollbar

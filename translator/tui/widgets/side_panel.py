@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widget import Widget
 
 from translator.text.bidi import visual_order
@@ -39,6 +41,9 @@ class SideText(Widget):
 
     DEFAULT_CSS = "SideText { height: auto; min-height: 100%; }"
 
+    # Its new size is already laid out when this is set: no second layout pass for it.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self._content = Content()
@@ -60,6 +65,11 @@ class SideText(Widget):
 
 class SidePanel(VerticalScroll):
     """Right-hand panel next to the editor."""
+
+    # Longer or shorter text moves the scroll bar's thumb, a redraw; the scroll bar coming or
+    # going still asks for a layout pass (show_vertical_scrollbar). Without this, every change
+    # of its text's height cost Textual a second and a third layout pass.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def compose(self) -> ComposeResult:
         yield SideText(id="side-content")
