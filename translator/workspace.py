@@ -33,6 +33,7 @@ from translator.glossary.layers import (
 )
 from translator.mt.engine import Engine
 from translator.store.memory import TranslationMemory
+from translator.store.memory_busy import BUSY_TIMEOUT
 from translator.text.arabic import match_key
 
 
@@ -266,9 +267,10 @@ class Workspace:
     # -- memory --------------------------------------------------------------------------
 
     def open_memory(self, model: str | None = None, enforced: bool = True,
-                    glossary: str | None = None) -> TranslationMemory:
+                    glossary: str | None = None, busy_timeout: float = BUSY_TIMEOUT) -> TranslationMemory:
         """The folder's translation memory, for output of `model` under this glossary (or none,
-        or the glossary of fingerprint `glossary`).
+        or the glossary of fingerprint `glossary`); its writes wait at most `busy_timeout` s for
+        another process's write lock.
 
         Raises:
             InputError: the memory cannot be created or opened (read-only folder, damaged file).
@@ -276,13 +278,14 @@ class Workspace:
         if self.folder is None:
             raise ValueError("a workspace without a folder has no translation memory")
         fingerprint = glossary if glossary is not None else self.fingerprint if enforced else ""
-        return TranslationMemory.for_folder(self.folder, model, fingerprint)
+        return TranslationMemory.for_folder(self.folder, model, fingerprint, busy_timeout=busy_timeout)
 
-    def try_memory(self, model: str | None = None) -> tuple[TranslationMemory | None, str]:
+    def try_memory(self, model: str | None = None,
+                   busy_timeout: float = BUSY_TIMEOUT) -> tuple[TranslationMemory | None, str]:
         """The folder's memory under the glossary in use, or (None, why) when it cannot be opened
         (a damaged header, a read-only folder): the caller goes on without memory."""
         try:
-            return self.open_memory(model), ""
+            return self.open_memory(model, busy_timeout=busy_timeout), ""
         except InputError as exc:
             return None, str(exc)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from translator.commands.common import add_device_option, settings_from_args
@@ -35,4 +36,6 @@ def run(args: argparse.Namespace) -> int:
     options = DeskOptions(out_dir=args.output, arabic_display=args.arabic)
     app = build_app(args.path, settings, options=options, memory=not args.no_memory)
     app.run()
+    if app.memory_report:  # the review files are saved; some memory entries are not
+        print(f"translator: warning: {app.memory_report}", file=sys.stderr)
     return app.return_code or 0  # 128 + signal number after SIGTERM / SIGHUP (saved first)

@@ -74,7 +74,8 @@ class TranslationMemory:
         self._lock = threading.RLock()
         self._defer = 0
         self.busy_timeout = busy_timeout
-        self._queue = WriteQueue(self.path)
+        self.queue = WriteQueue(self.path)
+        """Machine entries waiting for another process's write lock (see `flush`)."""
         self.on_busy: Callable[[str], None] | None = None
         """Told once (a status line) when machine entries start to queue behind another writer."""
         self.degraded = ""
@@ -105,7 +106,7 @@ class TranslationMemory:
     def close(self) -> None:
         """Close the database (queued entries get one more try, without waiting: see `settle`)."""
         with self._lock, suppress(InputError):  # a full disk: given up, as a direct write would fail
-            self._flush(0)
+            self.flush(0)
         with self._lock:
             self._db.close()
 
@@ -203,7 +204,7 @@ class TranslationMemory:
                 "(origin='reviewed' OR (model=? AND glossary=?)) ORDER BY origin='reviewed' DESC, updated DESC",
                 (key, self.model if self.model is not None else "\0none", self.glossary),
             ).fetchone()
-            queued = self._queue.find(key, self.model, self.glossary)
+            queued = self.queue.find(key, self.model, self.glossary)
         entry = row_entry(row) if row else None
         return queued if queued is not None and (entry is None or entry.origin is Origin.MACHINE) else entry
 
@@ -219,28 +220,35 @@ class TranslationMemory:
         if self.degraded:
             return
         with self._lock:
-            self._queue.add(MemoryEntry(source, target, Origin.MACHINE, model, self.glossary, now_iso(),
+            self.queue.add(MemoryEntry(source, target, Origin.MACHINE, model, self.glossary, now_iso(),
                                         via=Via.ENGINE))
-            self._flush(0 if self._queue.busy else min(self.busy_timeout, MACHINE_WAIT))
+            self.flush(0 if self.queue.busy else min(self.busy_timeout, MACHINE_WAIT))
 
-    def _flush(self, wait: float) -> bool:
+    def flush(self, wait: float) -> bool:
         """Store the queued machine entries, waiting at most `wait` seconds for another process's
         write lock; False while it is held (they stay queued)."""
         with self._lock:
             if self.degraded:
                 return True
             try:
-                return self._queue.flush(self._write, wait, self.on_busy)
+                return self.queue.flush(self._write, wait, self.on_busy)
             except MemoryDamagedError as exc:
                 self.degraded = str(exc)
                 return True
 
     def _write(self, entries: list[MemoryEntry], wait: float) -> None:
-        self._db.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
-        try:
+        with self.waiting(wait):
             self.add_many(entries)
-        finally:
-            self._db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+
+    @contextmanager
+    def waiting(self, seconds: float) -> Iterator[None]:
+        """Writes inside wait at most `seconds` for another process's write lock (MemoryBusyError)."""
+        with self._lock:
+            self._db.execute(f"PRAGMA busy_timeout={int(seconds * 1000)}")
+            try:
+                yield
+            finally:
+                self._db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
 
     def settle(self, limit: float, on_wait: Callable[[str], None] | None = None) -> str:
         """Save the queued machine entries, waiting at most `limit` seconds for another process's
@@ -249,7 +257,7 @@ class TranslationMemory:
         Returns "" when every entry was saved, else the one line saying how many were given up
         (the English they came from is already written).
         """
-        return self._queue.settle(self._flush, limit, on_wait)
+        return self.queue.settle(self.flush, limit, on_wait)
 
     def add_reviewed(self, source: str, target: str) -> MemoryEntry | None:
         """Remember a translator's reviewed translation from the desk; it replaces the source's

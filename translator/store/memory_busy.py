@@ -109,8 +109,14 @@ class WriteQueue:
             on_wait(f"waiting up to {limit:g} s for the translation memory to save {count} new "
                     f"{'entry' if count == 1 else 'entries'}: another process holds its write lock "
                     "(a `translator memory import`?)")
-        deadline = time.monotonic() + limit
-        while (left := deadline - time.monotonic()) > 0:
-            if flush(min(left, SETTLE_STEP)):
-                return ""
-        return skipped_message(self.clear(), self.path, limit)
+        return "" if wait_until(flush, limit) else skipped_message(self.clear(), self.path, limit)
+
+
+def wait_until(flush: Callable[[float], bool], limit: float) -> bool:
+    """Call `flush(wait)` until it answers True, for at most `limit` seconds in steps of at most
+    SETTLE_STEP (Ctrl-C is answered between two); False when the time ran out."""
+    deadline = time.monotonic() + limit
+    while (left := deadline - time.monotonic()) > 0:
+        if flush(min(left, SETTLE_STEP)):
+            return True
+    return False

@@ -55,6 +55,8 @@ class TranslatorApp(App[None]):
         self._quit_anyway = False
         self._watchdog: threading.Timer | None = None
         self._previous_sighup: Any = None
+        self.memory_report = ""
+        """The line saying which memory changes were not saved at quit (another process held it), or ""."""
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver, except on Linux terminals: BurstDriver (an unbracketed paste is text)."""
@@ -174,7 +176,7 @@ class TranslatorApp(App[None]):
         # Widgets may already be gone here: save through the session, not the editor.
         for screen in self.review_screens():
             screen.close_session(from_editor=False)
-        self.services.close()
+        self.memory_report = self.services.close()  # waits a few seconds at most for a busy memory
 
     def active_bindings_table(self, screen: Screen[object]) -> list[tuple[str, str]]:
         """(keys, description) of every binding of `screen` and of the app, for the help screen."""

@@ -5,17 +5,43 @@ exception). A file with garbage in the middle opens, and fails later, on a read 
 desk then goes on without memory and says so once, in one line (what, where, what to do), never
 with a traceback. Machine entries are read and written under the glossary the English was
 enforced with (one connection per glossary fingerprint), so a glossary change while a
-translation runs never files old English under the new glossary. No Textual here.
+translation runs never files old English under the new glossary.
+
+Another process holding the memory's write lock (a long `translator memory import`) never blocks
+the desk for more than DESK_WAIT nor fails an accept: the review state and English do not depend
+on the memory; the memory's changes (accept, un-accept, forget, and machine entries, which
+queue in translator.store.memory_busy) wait in order, are retried on the desk's tick without
+waiting, and `busy_line` says so in one line until they are saved. At quit `close` waits at most
+QUIT_WAIT for them and returns the one line saying what was not saved and how to redo it.
+No Textual here.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 from translator.errors import TranslatorError
 from translator.store.memory import FuzzyMatch, MemoryDamagedError, TranslationMemory
+from translator.store.memory_busy import MemoryBusyError, wait_until
 from translator.store.memory_entry import MemoryEntry
 from translator.workspace import Workspace
+
+#: Seconds a memory write waits in the desk for another process's write lock before it queues.
+DESK_WAIT = 0.2
+#: Seconds the desk waits at quit for the memory changes still queued (the review files are saved).
+QUIT_WAIT = 3.0
+
+
+@dataclass
+class _Change:
+    """One change of the reviewed memory waiting for the write lock."""
+
+    kind: str  # "accept", "unaccept" or "forget"
+    source: str = ""
+    target: str = ""
+    replaced: MemoryEntry | None = None
+    entry_id: int = 0
 
 
 class DeskMemory:
@@ -30,8 +56,12 @@ class DeskMemory:
         self._off = not use
         self._problem = ""
         self._announced = False
+        self._pending: list[_Change] = []
+        """Reviewed-memory changes waiting for another process's write lock, in order (UI thread)."""
+        self._replaced: dict[tuple[str, str], MemoryEntry | None] = {}
+        """What a queued accept replaced once it was saved, for its un-accept."""
         if use:
-            memory, why = workspace.try_memory(model)
+            memory, why = workspace.try_memory(model, busy_timeout=DESK_WAIT)
             if memory is None:
                 self._switch_off(why)
             else:
@@ -80,7 +110,8 @@ class DeskMemory:
             memory = self._open.get(fingerprint)
             if memory is None:
                 try:
-                    memory = self._open[fingerprint] = self.workspace.open_memory(self.model, glossary=fingerprint)
+                    memory = self._open[fingerprint] = self.workspace.open_memory(
+                        self.model, glossary=fingerprint, busy_timeout=DESK_WAIT)
                 except TranslatorError as exc:
                     self._failed(exc)
                     return None
@@ -90,26 +121,21 @@ class DeskMemory:
 
     def add_reviewed(self, source: str, target: str) -> MemoryEntry | None:
         """Remember a reviewed translation; the reviewed entry it replaced, if any (nothing when
-        off; a failure switches the memory off)."""
-        memory = self.under(self.workspace.fingerprint)
-        if memory is None:
-            return None
-        try:
-            return memory.add_reviewed(source, target)
-        except TranslatorError as exc:
-            self._failed(exc)
-            return None
+        off or queued behind another process's lock; a failure switches the memory off)."""
+        self._replaced.pop((source, target), None)
+        found = self._change(_Change("accept", source, target))
+        return found if isinstance(found, MemoryEntry) else None
 
     def undo_reviewed(self, source: str, target: str, replaced: MemoryEntry | None) -> bool:
-        """Undo an accept's `add_reviewed` (False when off or failing: nothing changed)."""
-        memory = self.under(self.workspace.fingerprint)
-        if memory is None:
-            return False
-        try:
-            return memory.undo_reviewed(source, target, replaced)
-        except TranslatorError as exc:
-            self._failed(exc)
-            return False
+        """Undo an accept's `add_reviewed` (False when off or failing: nothing changed). An accept
+        still queued is simply dropped."""
+        for i in range(len(self._pending) - 1, -1, -1):
+            change = self._pending[i]
+            if change.kind == "accept" and (change.source, change.target) == (source, target):
+                del self._pending[i]
+                return True
+        replaced = self._replaced.pop((source, target), replaced)
+        return self._change(_Change("unaccept", source, target, replaced)) is not False
 
     # -- side panel ----------------------------------------------------------------------
 
@@ -139,17 +165,101 @@ class DeskMemory:
             return []
 
     def forget(self, entry_id: int) -> bool:
-        """Delete one entry; False if it was already gone (or the memory is off)."""
+        """Delete one entry; False if it was already gone (or the memory is off); True when queued."""
+        return self._change(_Change("forget", entry_id=entry_id)) is not False
+
+    # -- another process holding the write lock -------------------------------------------
+
+    def _change(self, change: _Change) -> object:
+        """Apply `change` now (waiting at most DESK_WAIT), or queue it behind the lock; its result,
+        None when queued, False when off or failing."""
+        if self.under(self.workspace.fingerprint) is None:
+            return False
+        if not self._pending or self.retry():
+            try:
+                return self._apply(change, DESK_WAIT, queued=False)
+            except MemoryBusyError:
+                pass
+            except TranslatorError as exc:
+                self._failed(exc)
+                return False
+        self._pending.append(change)
+        return None
+
+    def _apply(self, change: _Change, wait: float, queued: bool = True) -> object:
         memory = self.under(self.workspace.fingerprint)
         if memory is None:
             return False
-        try:
-            return bool(memory.forget([entry_id]))
-        except TranslatorError as exc:
-            self._failed(exc)
-            return False
+        with memory.waiting(wait):
+            if change.kind == "accept":
+                replaced = memory.add_reviewed(change.source, change.target)
+                if queued:  # the session got None: its un-accept finds it here
+                    self._replaced[(change.source, change.target)] = replaced
+                return replaced
+            if change.kind == "unaccept":
+                return memory.undo_reviewed(change.source, change.target, change.replaced)
+            return bool(memory.forget([change.entry_id]))
 
-    def close(self) -> None:
+    def _flush(self, wait: float) -> bool:
+        """Save the queued changes and machine entries, waiting at most `wait` s for the lock;
+        True when nothing is left queued."""
+        with self._lock:
+            memories = list(self._open.values())
+        saved = True
+        for memory in memories:
+            try:
+                saved = memory.flush(wait) and saved
+            except TranslatorError as exc:  # a full disk: the queue is dropped, said once
+                self._failed(exc)
+        while self._pending and not self._off:
+            try:
+                self._apply(self._pending[0], wait)
+            except MemoryBusyError:
+                return False
+            except TranslatorError as exc:
+                self._failed(exc)
+            self._pending.pop(0)
+        if self._off:
+            self._pending.clear()
+        return saved and not self._pending
+
+    def retry(self) -> bool:
+        """The desk's tick: try the queued changes again without waiting; True when none is left."""
+        return not self.unsaved() or self._flush(0)
+
+    def unsaved(self) -> int:
+        """Memory changes and machine entries waiting for another process's write lock."""
+        with self._lock:
+            machine = sum(len(memory.queue.entries) for memory in self._open.values())
+        return len(self._pending) + machine
+
+    def busy_line(self) -> str:
+        """The one line while changes wait for the lock ("" when none does)."""
+        count = self.unsaved()
+        if not count:
+            return ""
+        path = next(iter(self._open.values())).path if self._open else "the translation memory"
+        return (f"Translation memory busy: {path} is locked by another process (a `translator memory import`?); "
+                f"{count} {'entry waits' if count == 1 else 'entries wait'} and will be saved when it frees. "
+                "Your review and English are saved as usual.")
+
+    def close(self, wait: float = QUIT_WAIT) -> str:
+        """Save what is queued, waiting at most `wait` s for the lock, and close; "" when all was
+        saved, else the one line saying what was not and how to redo it."""
+        saved = not self.unsaved() or wait_until(self._flush, wait)
+        reviewed = sum(1 for change in self._pending if change.kind != "forget")
+        lost = self.unsaved()
+        path = next(iter(self._open.values())).path if self._open else None
         for memory in self._open.values():
+            memory.queue.clear()
             memory.close()
         self._open.clear()
+        self._pending.clear()
+        if saved or not lost:
+            return ""
+        folder = self.workspace.folder
+        redo = (f"; your reviewed English is in the review files: `translator export {folder} --format tmx -o DIR` "
+                f"then `translator memory --folder {folder} import DIR/NAME.tmx` adds it"
+                if reviewed else "")
+        return (f"{lost} translation memory {'change was' if lost == 1 else 'changes were'} not saved to {path}: "
+                f"another process held its write lock for {wait:g} s{redo}")

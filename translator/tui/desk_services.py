@@ -215,7 +215,8 @@ class DeskServices:
         """Delete a suggestion's entry from the memory; returns a one-line confirmation."""
         if not self.desk_memory.forget(match.entry.id):
             return "That memory entry was already gone."
-        return f"Forgot the {match.entry.label} memory entry “{_clip(match.target, 60)}”."
+        later = " (saved when the memory is free: another process holds it)" if self.desk_memory.unsaved() else ""
+        return f"Forgot the {match.entry.label} memory entry “{_clip(match.target, 60)}”{later}."
 
     # -- QA ------------------------------------------------------------------------------
 
@@ -231,8 +232,10 @@ class DeskServices:
         """Where the session's English is saved."""
         return english_path(session.article.path, session.out_dir)
 
-    def close(self) -> None:
-        self.desk_memory.close()
+    def close(self) -> str:
+        """Close the memory (a bounded wait for what another process's lock kept queued); "" or
+        the one line saying what was not saved and how to redo it."""
+        return self.desk_memory.close()
 
 
 def _clip(text: str, limit: int) -> str:

@@ -23,6 +23,9 @@ from translator.tui.screens.review_base import DEMO_BANNER, NO_MODEL_BANNER, Rev
 
 __all__ = ["DEMO_BANNER", "NO_MODEL_BANNER", "ReviewScreen"]
 
+#: Seconds between two tries of the memory changes queued behind another process's write lock.
+MEMORY_TICK_SECONDS = 0.5
+
 
 def _b(key: str, action: str, description: str, show: bool = True, key_display: str | None = None) -> Binding:
     # Priority: the English TextArea would otherwise swallow the keys. Through after_typing:
@@ -270,6 +273,18 @@ class ReviewScreen(ReviewBase):
         self.reenforce_stale()
         if self.options.watch_seconds > 0:
             self.set_interval(self.options.watch_seconds, self.check_glossary)
+        self.set_interval(MEMORY_TICK_SECONDS, self.memory_tick)
+
+    def memory_tick(self) -> None:
+        """Retry the memory changes queued behind another process's write lock (never waits); the
+        line under the header says they wait, and goes once they are saved."""
+        memory = self.services.desk_memory
+        memory.retry()
+        line = memory.busy_line()
+        banner = self.query_one("#memory-banner", Static)
+        if line != str(banner.content):
+            banner.update(Text(line))
+            banner.set_class(not line, "-hidden")
 
     def _refresh_glossary_banner(self) -> None:
         line = self.services.degraded_line()

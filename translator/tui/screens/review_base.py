@@ -98,6 +98,7 @@ class ReviewBase(Screen[None]):
         banner = self._banner()
         yield Static(Text(banner), id="banner", classes="" if banner else "-hidden")
         yield Static(id="glossary-banner", classes="-hidden")
+        yield Static(id="memory-banner", classes="-hidden")
         with VerticalScroll(id="document"):
             number = 0
             for p in self.session.paragraphs:
