@@ -239,9 +239,8 @@ class DeskMemory:
         if not count:
             return ""
         path = next(iter(self._open.values())).path if self._open else "the translation memory"
-        return (f"Translation memory busy: {path} is locked by another process (a `translator memory import`?); "
-                f"{count} {'entry waits' if count == 1 else 'entries wait'} and will be saved when it frees. "
-                "Your review and English are saved as usual.")
+        return (f"Translation memory busy: another process holds {path} (a `translator memory import`?); "
+                f"{count} {'entry' if count == 1 else 'entries'} will be saved when it frees (your review is saved).")
 
     def close(self, wait: float = QUIT_WAIT) -> str:
         """Save what is queued, waiting at most `wait` s for the lock, and close; "" when all was
