@@ -20,13 +20,15 @@ from translator.errors import TranslatorError
 from translator.store.lock import ArticleLock
 from translator.session import DeskOptions, DeskSession, open_article
 from translator.tui.burst import BurstDriver
+from translator.tui.desk_memory import QUIT_WAIT
 from translator.tui.desk_services import DeskServices
 from translator.tui.screens.article_list import ArticleListScreen
 from translator.tui.screens.help import bindings_table
 from translator.tui.screens.review import ReviewScreen
 
 
-#: How long the exit after a signal may take before the process ends anyway (the work is saved).
+#: How long the exit after a signal may take before the process ends anyway (the work is saved),
+#: besides the bounded wait for a busy memory (QUIT_WAIT).
 SIGNAL_EXIT_GRACE_SECONDS = 5.0
 
 
@@ -136,7 +138,7 @@ class TranslatorApp(App[None]):
         name = signal.Signals(signum).name
         failed = [s for s in self.review_screens() if not s.close_session()]
         if self._watchdog is None:
-            self._watchdog = threading.Timer(SIGNAL_EXIT_GRACE_SECONDS, os._exit, (128 + signum,))
+            self._watchdog = threading.Timer(SIGNAL_EXIT_GRACE_SECONDS + QUIT_WAIT, os._exit, (128 + signum,))
             self._watchdog.daemon = True
             self._watchdog.start()
         message = None

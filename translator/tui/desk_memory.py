@@ -257,8 +257,7 @@ class DeskMemory:
         if saved or not lost:
             return ""
         folder = self.workspace.folder
-        redo = (f"; your reviewed English is in the review files: `translator export {folder} --format tmx -o DIR` "
-                f"then `translator memory --folder {folder} import DIR/NAME.tmx` adds it"
-                if reviewed else "")
-        return (f"{lost} translation memory {'change was' if lost == 1 else 'changes were'} not saved to {path}: "
-                f"another process held its write lock for {wait:g} s{redo}")
+        redo = (f"; the reviewed English is in the review files: `translator export {folder} --format tmx -o DIR` "
+                f"then `translator memory --folder {folder} import DIR/NAME.tmx` adds it" if reviewed else "")
+        return (f"{lost} translation memory {'change' if lost == 1 else 'changes'} ({reviewed} reviewed) not saved "
+                f"to {path}: another process held its write lock for {wait:g} s{redo}")
