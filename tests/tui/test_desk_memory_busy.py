@@ -8,6 +8,9 @@ lock is held by a real SQLite writer in another process (as in tests/reliability
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import time
 from pathlib import Path
 
@@ -16,9 +19,13 @@ from textual.widgets import Static
 from tests.conftest import FakeEngine
 from tests.reliability.test_memory_busy import finish_import, import_holding_the_lock
 from tests.tui.conftest import ARTICLE, SIZE, DeskFactory, settle
+from tests.tui.test_desk_signals import PtyDesk, wait_for_machine_translation_saved
+from translator.config import Settings
+from translator.session import DeskSession
 from translator.store.memory import TranslationMemory
 from translator.store.memory_entry import Origin
 from translator.store.review import Status, load_review
+from translator.tui.app import SIGNAL_EXIT_GRACE_SECONDS
 from translator.tui.desk_memory import QUIT_WAIT
 from translator.tui.screens.review import ReviewScreen
 
@@ -128,3 +135,36 @@ async def test_quit_while_the_memory_stays_busy_waits_briefly_and_says_how_to_re
     state = load_review(folder / ARTICLE)
     assert [rec.status for rec in state.paragraphs.values()].count(Status.REVIEWED) == 1
     assert reviewed(folder) == {}
+
+
+def test_sigterm_while_the_memory_stays_busy_exits_in_bounded_time_with_one_line(
+    installed: Settings, folder: Path
+) -> None:
+    article = folder / ARTICLE
+    with TranslationMemory.for_folder(folder):
+        pass
+    with import_holding_the_lock(folder, 300) as holder:
+        desk = PtyDesk(article, memory=True)
+        try:
+            desk.wait_for("English ¶1")
+            wait_for_machine_translation_saved(article)
+            total = len(DeskSession.open(article).article.translatable)
+            desk.type("\r")  # accept the active paragraph: its memory entry queues
+            desk.wait_for(f"1/{total} reviewed")
+            desk.wait_for("Translation memory busy")
+            sent = time.monotonic()
+            os.kill(desk.pid, signal.SIGTERM)
+            code = desk.wait()
+            took = time.monotonic() - sent
+        finally:
+            desk.close()
+        assert holder.poll() is None
+    assert code == 128 + signal.SIGTERM, desk.screen_text()[-2000:]
+    assert QUIT_WAIT <= took < QUIT_WAIT + SIGNAL_EXIT_GRACE_SECONDS, took
+    text = desk.screen_text()
+    assert "Traceback" not in text
+    warnings = re.findall(r"translator: warning: [^\r\n]*", text)
+    assert len(warnings) == 1, text[-2000:]
+    assert "(1 reviewed) not saved" in warnings[0] and "translator export" in warnings[0], warnings
+    session = DeskSession.open(article)  # the accept is saved in the review file
+    assert [session.status(p.index).value for p in session.article.translatable].count("reviewed") == 1

@@ -37,13 +37,14 @@ ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@
 class PtyDesk:
     """A desk process on its own pseudo-terminal (it is the terminal's controlling process)."""
 
-    def __init__(self, article: Path) -> None:
+    def __init__(self, article: Path, memory: bool = False) -> None:
         pid, fd = pty.fork()
         if pid == 0:  # child: become the desk
             try:
                 os.chdir(ROOT)
                 os.environ["TERM"] = "xterm-256color"
-                os.execv(sys.executable, [sys.executable, "-m", "translator", "desk", str(article), "--no-memory"])
+                os.execv(sys.executable, [sys.executable, "-m", "translator", "desk", str(article),
+                                          *([] if memory else ["--no-memory"])])
             finally:
                 os._exit(127)
         self.pid, self.fd = pid, fd
