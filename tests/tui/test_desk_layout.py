@@ -145,10 +145,10 @@ async def test_a_typed_key_and_a_move_each_draw_one_frame(
 
         monkeypatch.setattr(app, "_display", counted)
         for key in ["space", "x", "y", "alt+down", "z", "alt+up"]:
-            if screen._side_timer is not None:  # the side panel follows typing 0.4 s later: its own frame
-                screen._side_timer.stop()
             frames.clear()
             await pilot.press(key)
+            if screen._side_timer is not None:  # the side panel follows typing 0.4 s later: its own frame
+                screen._side_timer.stop()
             await pilot.pause()
             assert len(frames) == 1, f"{key}: {len(frames)} frames"
         assert screen.session.english(screen.active).endswith(" xy")
