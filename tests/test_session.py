@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
-from translator.session import DeskSession, list_articles, mt_chunks
+from translator.session import DeskSession, mt_chunks
+from translator.store.article_list import list_articles
 from translator.store.review import Status, english_path, state_path
 from translator.text.document import Kind
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from translator.errors import TranslatorError
 from translator.store.lock import ArticleLock
 from translator.store.memory_entry import MemoryEntry
 from translator.store.review import (
@@ -26,10 +25,7 @@ from translator.store.review import (
     review_files,
     state_path,
 )
-from translator.text.document import Article, JunkFilter, Paragraph, read_article
-
-#: Files the desk lists as articles in a folder.
-ARTICLE_GLOBS = ("*.txt",)
+from translator.text.document import Article, Paragraph, read_article
 
 
 @dataclass(frozen=True)
@@ -62,48 +58,6 @@ class ReviewMemory(Protocol):
     def undo_reviewed(self, source: str, target: str, replaced: MemoryEntry | None) -> bool:
         """Undo `add_reviewed(source, target)`: put `replaced` back (or drop the entry if None)."""
         ...
-
-
-@dataclass(frozen=True)
-class ArticleSummary:
-    """One row of the desk's article list."""
-
-    path: Path
-    name: str
-    total: int = 0
-    reviewed: int = 0
-    counts: dict[Status, int] = field(default_factory=dict)
-    error: str = ""
-    """Why the article cannot be opened (empty when it can)."""
-
-    @property
-    def done(self) -> bool:
-        return self.total > 0 and self.reviewed == self.total
-
-
-def find_articles(folder: Path) -> list[Path]:
-    """Article files in `folder`, sorted by name."""
-    found: set[Path] = set()
-    for pattern in ARTICLE_GLOBS:
-        found.update(p for p in Path(folder).glob(pattern) if p.is_file())
-    return sorted(found)
-
-
-def summarize_article(path: Path, out_dir: Path | None = None, junk: JunkFilter | None = None) -> ArticleSummary:
-    """Progress of one article, or the reason it cannot be read."""
-    try:
-        article = read_article(path, junk)
-        state = load_review(path, out_dir)
-    except TranslatorError as exc:
-        return ArticleSummary(Path(path), Path(path).name, error=str(exc))
-    counts = state.counts(article)
-    return ArticleSummary(Path(path), Path(path).name, len(article.translatable), counts[Status.REVIEWED], counts)
-
-
-def list_articles(folder: Path, out_dir: Path | None = None) -> list[ArticleSummary]:
-    """Summaries of every article in `folder`."""
-    junk = JunkFilter.from_files()
-    return [summarize_article(p, out_dir, junk) for p in find_articles(folder)]
 
 
 class DeskSession:

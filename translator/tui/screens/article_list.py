@@ -11,7 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from translator.store.lock import ArticleLock
-from translator.session import ArticleSummary, DeskOptions, list_articles
+from translator.session import DeskOptions
+from translator.store.article_list import ArticleSummary, list_articles
 
 
 def progress_bar(done: int, total: int, width: int = 20) -> Text:
