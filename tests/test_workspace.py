@@ -158,3 +158,17 @@ def test_desk_with_a_mistyped_model_is_one_line(tmp_path: Path, home: Path, caps
     err = capsys.readouterr().err
     assert "no installed ar->en model named 'nope'" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_change_of_an_entrys_avoid_renderings_touches_its_paragraphs(tmp_path: Path) -> None:
+    # avoid: changes what decoding may produce for a sentence with the entry, so the desk must
+    # re-translate such paragraphs after the edit, as for a change of the English.
+    settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
+    project = tmp_path / "glossary.yaml"
+    project.write_text("- ar: سرت\n  en: Sirte\n  type: place\n", encoding="utf-8")
+    workspace = Workspace(settings, tmp_path, engine=FakeEngine())
+    workspace.open_glossary()
+    project.write_text("- ar: سرت\n  en: Sirte\n  type: place\n  avoid: [Surt]\n", encoding="utf-8")
+    change = workspace.reload_if_changed()
+    assert change is not None and change.touches("وصل إلى سرت أمس")
+    assert not change.touches("وصل إلى روما أمس")

@@ -40,7 +40,7 @@ from translator.text.arabic import match_key
 @dataclass(frozen=True)
 class GlossaryChange:
     """What a reload changed: the glossaries before and after, and the match keys whose entry
-    (English, alternatives, type) differs or that came or went."""
+    (English, alternatives, type, avoided renderings) differs or that came or went."""
 
     before: Glossary | None
     after: Glossary | None
@@ -296,13 +296,14 @@ def _change(before: Glossary | None, after: Glossary | None) -> GlossaryChange:
     return GlossaryChange(before, after, keys)
 
 
-def _rows(glossary: Glossary | None) -> dict[str, tuple[str, tuple[str, ...], str]]:
-    """Match key -> (English, alternatives, type) of the entry that owns it."""
+def _rows(glossary: Glossary | None) -> dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]]:
+    """Match key -> (English, alternatives, type, avoided renderings) of the entry that owns it:
+    what decides a paragraph's enforced English."""
     if glossary is None:
         return {}
-    rows: dict[str, tuple[str, tuple[str, ...], str]] = {}
+    rows: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {}
     for entry in glossary.active_entries:
         for form in entry.ar:
             if glossary.lookup(form) is entry:
-                rows[match_key(form)] = (entry.en, tuple(entry.alt), entry.type)
+                rows[match_key(form)] = (entry.en, tuple(entry.alt), entry.type, tuple(entry.avoid))
     return rows
