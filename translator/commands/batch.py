@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from translator.commands.common import (
     add_device_option,
     add_retry_budget_option,
+    enforcing_settings,
     output_folder,
     run_memory,
-    settings_from_args,
 )
 
 if TYPE_CHECKING:
@@ -73,9 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from translator.mt.engine import ArgosEngine
     from translator.workspace import Workspace
 
-    settings = settings_from_args(args)
-    if args.retry_budget is not None:
-        settings = settings.with_(retry_budget=args.retry_budget)
+    settings = enforcing_settings(args)
     in_dir: Path = args.in_dir
     if not in_dir.is_dir():  # before loading the model or creating the memory folder
         raise InputError(in_dir, "is not a folder", "give the folder that holds the articles")

@@ -195,6 +195,13 @@ def add_retry_budget_option(p: argparse.ArgumentParser) -> None:
                         "retry); they stop early when the first retry wins nothing back")
 
 
+def enforcing_settings(args: argparse.Namespace) -> Settings:
+    """`settings_from_args` plus the --retry-budget of a command that enforces the glossary
+    (its parser has add_device_option and add_retry_budget_option)."""
+    settings = settings_from_args(args)
+    return settings.with_(retry_budget=args.retry_budget) if args.retry_budget is not None else settings
+
+
 def _retry_share(text: str) -> float:
     from translator.config import retry_share
 

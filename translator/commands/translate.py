@@ -11,8 +11,8 @@ from translator.commands.common import (
     add_device_option,
     add_retry_budget_option,
     check_output_file,
+    enforcing_settings,
     run_memory,
-    settings_from_args,
 )
 
 
@@ -39,9 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from translator.text.document import read_article
     from translator.workspace import Workspace
 
-    settings = settings_from_args(args)
-    if args.retry_budget is not None:
-        settings = settings.with_(retry_budget=args.retry_budget)
+    settings = enforcing_settings(args)
     article = read_article(args.file)
     output = _output_path(args.output, args.file) if args.output is not None else None
     if output is not None:  # before the model loads: refuse overwriting an input at once
