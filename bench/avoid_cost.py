@@ -75,7 +75,8 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=DEMO_MODEL_PATH)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    from translator.mt.engine import ArgosEngine, cpu_kernels
+    from translator.mt.cpu import cpu_kernels
+    from translator.mt.engine import ArgosEngine
     from translator.mt.models import install_package_file
 
     sentences = [s for path in sorted((ROOT / "seeds").glob("*.txt"))

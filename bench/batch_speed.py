@@ -105,31 +105,27 @@ class RetryMeter:
     def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
         import translator.mt.pipeline as pipeline
 
-        self.first = self.retry = 0
-        self._in_retry = False
-        retry, nbest = pipeline._retry_missing_terms, engine.translate_nbest
+        self.engine = engine
+        self.retry = 0
+        self._start = engine.decoded
+        retry = pipeline._retry_missing_terms
 
         def metered_retry(*args, **kwargs):  # type: ignore[no-untyped-def]
-            self._in_retry = True
+            before = engine.decoded
             try:
                 return retry(*args, **kwargs)
             finally:
-                self._in_retry = False
-
-        def metered_nbest(sentences, n=None):  # type: ignore[no-untyped-def]
-            before = engine.decoded
-            out = nbest(sentences, n)
-            if self._in_retry:
                 self.retry += engine.decoded - before
-            else:
-                self.first += engine.decoded - before
-            return out
 
         pipeline._retry_missing_terms = metered_retry
-        engine.translate_nbest = metered_nbest
+
+    @property
+    def first(self) -> int:
+        """Pieces decoded since the last reset, outside the retries."""
+        return self.engine.decoded - self._start - self.retry
 
     def reset(self) -> None:
-        self.first = self.retry = 0
+        self.retry, self._start = 0, self.engine.decoded
 
 
 def write_articles(folder: Path, paragraphs: list[str], per_article: int = 10) -> None:
@@ -213,7 +209,7 @@ def run_naive(paragraphs: list[str], argos_home: Path) -> Timer:
 
 
 def cpu_name() -> str:
-    from translator.mt.engine import cpu_kernels
+    from translator.mt.cpu import cpu_kernels
 
     k = cpu_kernels()
     return ", ".join(f"{key} {value}" for key, value in k.items() if value)

@@ -47,17 +47,15 @@ from translator.mt.shipped import ShippedPackage  # noqa: E402
 
 def counted(engine: ArgosEngine, counts: Path) -> ArgosEngine:
     """The engine, appending to `counts` the pieces it decodes in each call (ArgosEngine.decoded)."""
-    for name in ("translate_nbest",):  # translate() calls it too
-        method = getattr(engine, name)
+    stream = engine.translate_stream  # translate() and translate_nbest() call it too
 
-        def wrapper(*args, _method=method, **kwargs):  # type: ignore[no-untyped-def]
-            before = engine.decoded
-            out = _method(*args, **kwargs)
-            with counts.open("a") as log:
-                log.write(f"{engine.decoded - before}\n")
-            return out
+    def counting_stream(*args, **kwargs):  # type: ignore[no-untyped-def]
+        before = engine.decoded
+        yield from stream(*args, **kwargs)
+        with counts.open("a") as log:
+            log.write(f"{engine.decoded - before}\n")
 
-        setattr(engine, name, wrapper)
+    engine.translate_stream = counting_stream  # type: ignore[method-assign]
     return engine
 
 

@@ -87,9 +87,9 @@ def recorded(installed: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = translator.mt.models.load_engine
 
     class Recording(ArgosEngine):
-        def translate_nbest(self, sentences, n=None, avoid=None):  # type: ignore[no-untyped-def]
-            seen.extend(sentences)  # translate() comes here too
-            return super().translate_nbest(sentences, n, avoid)
+        def translate_stream(self, sentences, n=None, avoid=None):  # type: ignore[no-untyped-def]
+            seen.extend(sentences)  # translate() and translate_nbest() come here too
+            return super().translate_stream(sentences, n, avoid)
 
     def load(settings: Settings) -> ArgosEngine:
         return Recording(real(settings).info.path, settings)

@@ -184,7 +184,7 @@ vendor_id\t: AuthenticAMD
 
 def test_cpu_kernels_follow_ctranslate2s_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What a batch manifest records to explain why another CPU gave other English."""
-    from translator.mt.engine import cpu_kernels
+    from translator.mt.cpu import cpu_kernels
 
     for var in ("CT2_FORCE_CPU_ISA", "CT2_USE_MKL", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"):
         monkeypatch.delenv(var, raising=False)

@@ -35,11 +35,11 @@ from translator.config import Settings
 from translator.errors import InputError, describe_os_error
 from translator.fileio import MAX_TEXT_BYTES, atomic_write_text, decode_user_text, read_user_bytes
 from translator.glossary.layers import Glossary
-from translator.mt.engine import Engine, cpu_kernels
-from translator.mt.pipeline import Enforcer, Memory, ParagraphTranslation
+from translator.mt.cpu import cpu_kernels
+from translator.mt.engine import Engine
+from translator.mt.pipeline import Enforcer, Memory, ParagraphTranslation, sentence_count
 from translator.store.export import RENDERERS, SUFFIXES, article_files
 from translator.text.document import Article, JunkFilter, article_stem, parse_article
-from translator.text.segment import split_sentences
 
 if TYPE_CHECKING:
     from translator.batch_ray import RayBackend
@@ -57,9 +57,11 @@ class BatchOptions:
     force: bool = False
     """Redo every file even if the report says it is done."""
     chunk_sentences: int = 256
-    """Most sentences per engine call (several whole files together; one Ray task)."""
-    first_chunk_sentences: int = 64
-    """Sentences of the first call, so the progress moves early."""
+    """Most sentences per engine call (several whole files together; one Ray task). The
+    progress moves within a call, sentence by sentence, so even the first call is this big:
+    the model decodes sentences of one length together, and a bigger call has more of them."""
+    first_chunk_sentences: int | None = None
+    """Sentences of the first call (None: chunk_sentences; tests make it small)."""
     max_bytes: int = MAX_TEXT_BYTES
 
 
@@ -198,7 +200,7 @@ class _Run:
                 result.status, result.resumed = "ok", True
                 continue
             self.articles[rel] = article
-            self.sentences[rel] = sum(len(split_sentences(p.text)) for p in article.translatable)
+            self.sentences[rel] = sum(sentence_count(p.text) for p in article.translatable)
             todo.append(result)
         self.totals = [len(todo), sum(len(self.articles[r.file].translatable) for r in todo),
                        sum(self.sentences[r.file] for r in todo)]
@@ -211,19 +213,20 @@ class _Run:
             yield [by_key[k] for k in keys]
 
     def plan(self, todo: list[FileResult]) -> list[list[str]]:
-        return plan_chunks([r.file for r in todo], self.sentences, self.options.first_chunk_sentences,
-                           self.options.chunk_sentences)
+        size = self.options.chunk_sentences
+        first = size if self.options.first_chunk_sentences is None else self.options.first_chunk_sentences
+        return plan_chunks([r.file for r in todo], self.sentences, first, size)
 
     def translate_chunk(self, chunk: list[FileResult]) -> None:
         """Translate a chunk of files in this process (one engine call) and write each."""
         paragraphs = [p for r in chunk for p in self.articles[r.file].translatable]
-        sentence_counts = [len(split_sentences(p.text)) for p in paragraphs]
 
-        def on_done(index: int, _: ParagraphTranslation) -> None:
-            self.tick(paragraphs=1, sentences=sentence_counts[index])
+        def on_done(index: int, result: ParagraphTranslation) -> None:  # the model's sentences ticked one by one
+            self.tick(paragraphs=1, sentences=sentence_count(paragraphs[index].text) if result.from_memory else 0)
 
         works = translate_articles([(r.file, self.articles[r.file]) for r in chunk], self.engine, self.enforcer,
-                                   self.memory, self.glossary, self.options.fmt, on_done)
+                                   self.memory, self.glossary, self.options.fmt, on_done,
+                                   on_sentence=lambda _: self.tick(sentences=1))
         for work in works:
             self.finish(work.file, work)
         self.tick(files=len(chunk))

@@ -29,7 +29,8 @@ from translator.batch_work import FileWork, RecordingMemory, translate_articles
 from translator.config import Settings
 from translator.errors import TranslatorError
 from translator.glossary.layers import Glossary
-from translator.mt.engine import Engine, cpu_kernels
+from translator.mt.cpu import cpu_kernels
+from translator.mt.engine import Engine
 from translator.mt.package_file import first_line
 from translator.mt.pipeline import Enforcer, Memory, remembered
 from translator.mt.shipped import EngineSource, ShippedPackage

@@ -63,6 +63,7 @@ def translate_articles(
     glossary: Glossary | None,
     fmt: str,
     on_paragraph: Callable[[int, ParagraphTranslation], None] | None = None,
+    on_sentence: Callable[[int], None] | None = None,
 ) -> list[FileWork]:
     """Translate whole articles together (one engine call) and render each one.
 
@@ -74,6 +75,7 @@ def translate_articles(
         glossary: the glossary for QA term checks (None: none).
         fmt: output format, a key of translator.export.RENDERERS.
         on_paragraph: called with (index over all jobs' paragraphs, result) as each finishes.
+        on_sentence: called with a paragraph's index as each of its sentences leaves the model.
 
     Returns:
         One FileWork per job, in order; an engine failure marks every job with the reason.
@@ -82,7 +84,8 @@ def translate_articles(
     paragraphs = [p for _, article in jobs for p in article.translatable]
     try:
         results = translate_paragraphs([p.text for p in paragraphs], engine, enforcer, memory, on_paragraph,
-                                       groups=[len(article.translatable) for _, article in jobs])
+                                       groups=[len(article.translatable) for _, article in jobs],
+                                       on_sentence=on_sentence)
     except TranslatorError as exc:
         return [FileWork(key, error=f"translation failed: {exc}") for key, _ in jobs]
     elapsed = time.perf_counter() - started

@@ -136,7 +136,8 @@ def _force_progress() -> bool:
 
 
 class _progress_bar:
-    """Rich progress (files, paragraphs, sentences/s, ETA) on stderr, fed by batch Progress events."""
+    """Rich progress on stderr, fed by batch Progress events: a bar of sentences (they move while the model
+    decodes), files and paragraphs done, sentences/s, ETA."""
 
     def __init__(self, console: Console, disabled: bool) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -166,7 +167,7 @@ class _progress_bar:
 
         elapsed = max(time.perf_counter() - self.started, 1e-6)
         rate = f"{event.sentences_done / elapsed:.1f}" if event.sentences_done else "–"
-        self.progress.update(self.task, total=event.paragraphs_total, completed=event.paragraphs_done,
+        self.progress.update(self.task, total=event.sentences_total, completed=event.sentences_done,
                              files=f"{event.files_done}/{event.files_total}",
                              paragraphs=f"{event.paragraphs_done}/{event.paragraphs_total}", rate=rate)
 

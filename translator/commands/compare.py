@@ -49,7 +49,7 @@ def _print_table(result: Comparison) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from translator.mt.engine import cpu_kernels
+    from translator.mt.cpu import cpu_kernels
 
     table = Table(title=f"{result.src.name}: {result.segments} segments, glossary "
                         f"{'enforced' if result.glossary_enforced else 'not enforced'}"

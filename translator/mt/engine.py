@@ -9,9 +9,8 @@ lazily so the CLI starts fast.
 from __future__ import annotations
 
 import json
-import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -55,6 +54,18 @@ class RankingEngine(Engine, Protocol):
 
     def cost(self, sentences: Sequence[str]) -> int:
         """The most output pieces translating `sentences` can take."""
+        ...
+
+
+@runtime_checkable
+class StreamingEngine(RankingEngine, Protocol):
+    """A RankingEngine that hands each sentence's hypotheses over as soon as the model has them."""
+
+    def translate_stream(self, sentences: Sequence[str], n: int | None = None,
+                         avoid: Sequence[Sequence[str]] | None = None) -> Iterator[tuple[int, list[str]]]:
+        """(i, hypotheses of sentence i) for every sentence, in the order the model finishes them;
+        the same hypotheses translate_nbest gives. The caller works on early sentences while the
+        model decodes later ones."""
         ...
 
 
@@ -124,52 +135,6 @@ def _tokens(value: object) -> tuple[str, ...]:
     if isinstance(value, list):
         return tuple(str(v) for v in value)
     return ()
-
-
-_CPU_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni")
-
-
-def cpu_kernels(cpuinfo: Path = Path("/proc/cpuinfo")) -> dict[str, str]:
-    """The CPU and the kernels CTranslate2 runs on it, as CTranslate2 and oneDNN choose them at run time.
-
-    Their int8 results differ in the last bits (oneDNN with and without VNNI most of all) and beam search can turn
-    that into other words, so the same model and input may give slightly different English on another CPU. Batch
-    manifests record this to explain such a difference. The rules mirror CTranslate2's: CT2_FORCE_CPU_ISA else the
-    best of AVX512/AVX2/AVX; Intel MKL when CT2_USE_MKL says so, else on GenuineIntel only; oneDNN capped by
-    ONEDNN_MAX_CPU_ISA.
-    """
-    fields: dict[str, str] = {}
-    try:
-        with cpuinfo.open(encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                key, _, value = line.partition(":")
-                key = key.strip()
-                if key in ("vendor_id", "model name", "flags") and key not in fields:
-                    fields[key] = value.strip()
-                if not line.strip() and fields:
-                    break
-    except OSError:
-        pass
-    flags = set(fields.get("flags", "").split())
-    vendor = fields.get("vendor_id", "")
-    best = ("AVX512" if {"avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"} <= flags
-            else "AVX2" if "avx2" in flags else "AVX" if "avx" in flags else "GENERIC")
-    use_mkl = os.environ.get("CT2_USE_MKL", "")
-    try:
-        import ctranslate2
-
-        version = str(ctranslate2.__version__)
-    except ImportError:  # pragma: no cover - a broken install
-        version = "?"
-    return {
-        "cpu": fields.get("model name", "unknown"),
-        "vendor": vendor or "unknown",
-        "flags": " ".join(f for f in _CPU_FLAGS if f in flags),
-        "isa": os.environ.get("CT2_FORCE_CPU_ISA", "") or best,
-        "mkl": str(use_mkl.lower() in ("1", "true", "on") if use_mkl else vendor == "GenuineIntel").lower(),
-        "onednn_max_isa": os.environ.get("ONEDNN_MAX_CPU_ISA", "") or os.environ.get("DNNL_MAX_CPU_ISA", "") or "all",
-        "ctranslate2": version,
-    }
 
 
 class ArgosEngine:
@@ -260,7 +225,7 @@ class ArgosEngine:
         """Translate many sentences in one batched call; output i translates input i.
 
         Identical sentences are translated once, the rest in length-sorted, token-budgeted
-        batches (see `_translate_tokens`); a sentence over `max_sentence_tokens` is
+        batches (see `_submit`); a sentence over `max_sentence_tokens` is
         translated in clause-sized chunks whose English is joined with spaces. Blank inputs give "". Beam search is
         deterministic: the same input and model give the same output.
         """
@@ -276,32 +241,62 @@ class ArgosEngine:
         known wrong renderings), as target SentencePiece pieces in CTranslate2's
         suppress_sequences; the exact pieces only (another segmentation or case is not blocked).
         """
+        out: list[list[str]] = [[""] for _ in sentences]
+        for i, hypotheses in self.translate_stream(sentences, n, avoid):
+            out[i] = hypotheses
+        return out
+
+    def translate_stream(self, sentences: Sequence[str], n: int | None = None,
+                         avoid: Sequence[Sequence[str]] | None = None) -> Iterator[tuple[int, list[str]]]:
+        """translate_nbest's hypotheses, sentence by sentence as the model finishes them.
+
+        The whole call is queued at once (so the batches are the same), then each sentence is
+        handed over when its last part is decoded, while CTranslate2's threads go on with the rest.
+        """
         n = max(1, min(self.settings.hypotheses if n is None else n, self.settings.beam_size))
         bans = [tuple(dict.fromkeys(a)) for a in avoid] if avoid is not None else [()] * len(sentences)
         keys = [(s, ban) for s, ban in zip(sentences, bans)]
-        unique = list(dict.fromkeys(k for k in keys if k[0].strip()))
-        if not unique:
-            return [[""] for _ in sentences]
+        where: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for i, key in enumerate(keys):
+            if key[0].strip():
+                where.setdefault(key, []).append(i)
+            else:
+                yield i, [""]
+        if not where:
+            return
         self.load()
-        chunks = {s: split_long(s, self.max_sentence_tokens, self._length) for s in dict.fromkeys(s for s, _ in unique)}
-        pieces = list(dict.fromkeys((c, ban) for s, ban in unique for c in chunks[s]))
+        chunks = {s: split_long(s, self.max_sentence_tokens, self._length) for s in dict.fromkeys(s for s, _ in where)}
+        pieces = list(dict.fromkeys((c, ban) for s, ban in where for c in chunks[s]))
+        waiting = {key: len(dict.fromkeys(chunks[key[0]])) for key in where}
+        needed_by: dict[tuple[str, tuple[str, ...]], list[tuple[str, tuple[str, ...]]]] = {}
+        for s, ban in where:
+            for c in dict.fromkeys(chunks[s]):
+                needed_by.setdefault((c, ban), []).append((s, ban))
         tokens = [self.encode(p) for p, _ in pieces]
-        suppress = [self._suppressed(ban) for _, ban in pieces]
+        done: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         try:
             with self._lock:
-                hypotheses = self._translate_tokens(tokens, n, suppress)
+                queued = self._submit(tokens, n, [self._suppressed(ban) for _, ban in pieces])
+            self.calls += len(tokens)
+            for members, hypotheses in self._finished(queued):
+                for m, hyps in zip(members, hypotheses):
+                    self.decoded += len(hyps[0])
+                    done[pieces[m]] = [self._detokenize(h) for h in hyps]
+                    for key in needed_by[pieces[m]]:
+                        waiting[key] -= 1
+                        if waiting[key]:
+                            continue
+                        english = self._assemble([done[c, key[1]] for c in chunks[key[0]]])
+                        for i in where[key]:
+                            yield i, english
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"{self.info.path}: translation failed ({_first_line(exc)})") from None
-        self.calls += len(tokens)
-        self.decoded += sum(len(hyps[0]) for hyps in hypotheses)
-        done = {piece: [self._detokenize(h) for h in hyps] for piece, hyps in zip(pieces, hypotheses)}
-        out: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-        for s, ban in unique:
-            parts = [done[c, ban] for c in chunks[s]]
-            # hypothesis k of a chunked sentence: hypothesis k of each chunk (or its last one)
-            count = max(len(p) for p in parts)
-            out[s, ban] = [" ".join(h for p in parts if (h := p[min(k, len(p) - 1)])) for k in range(count)]
-        return [out.get(k, [""]) for k in keys]
+
+    @staticmethod
+    def _assemble(parts: list[list[str]]) -> list[str]:
+        """A chunked sentence's hypotheses: hypothesis k of each chunk (or its last one), joined."""
+        count = max(len(p) for p in parts)
+        return [" ".join(h for p in parts if (h := p[min(k, len(p) - 1)])) for k in range(count)]
 
     def _suppressed(self, avoid: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         """`avoid` as target pieces, as the model would decode each text inside a sentence."""
@@ -326,9 +321,9 @@ class ArgosEngine:
     def _length(self, text: str) -> int:
         return len(self._sp.encode(text))
 
-    def _translate_tokens(self, tokens: list[list[str]], n: int = 1,
-                          suppress: Sequence[tuple[tuple[str, ...], ...]] = ()) -> list[list[list[str]]]:
-        """The `n` best hypotheses (pieces) for each tokenised sentence, batched.
+    def _submit(self, tokens: list[list[str]], n: int,
+                suppress: Sequence[tuple[tuple[str, ...], ...]]) -> list[tuple[list[int], Any]]:
+        """Queue the tokenised sentences on CTranslate2 and return (members, async results) per sub-batch.
 
         A sub-batch only ever holds sentences of one length, so no sentence is padded: its
         English depends on itself alone, never on which other sentences (files, chunks, a
@@ -346,12 +341,12 @@ class ArgosEngine:
         groups: dict[tuple[int, tuple[tuple[str, ...], ...]], list[int]] = {}
         for i in order:
             groups.setdefault((len(tokens[i]), bans[i]), []).append(i)
-        pending = []
+        queued = []
         for (length, ban), members in groups.items():
             cap = self.decoding_cap(length)
             batch = [tokens[i] for i in members]
             prefix = [target_prefix] * len(batch) if target_prefix else None
-            pending.append((members, self._translator.translate_batch(
+            queued.append((members, self._translator.translate_batch(
                 batch,
                 target_prefix=prefix,
                 max_batch_size=self.settings.max_batch_tokens,
@@ -365,11 +360,13 @@ class ArgosEngine:
                 suppress_sequences=[list(seq) for seq in ban] or None,
                 asynchronous=True,
             )))
-        best: list[list[list[str]]] = [[] for _ in tokens]
-        for members, results in pending:
-            for i, result in zip(members, results):
-                best[i] = list(result.result().hypotheses) or [[]]
-        return best
+        return queued
+
+    @staticmethod
+    def _finished(queued: list[tuple[list[int], Any]]) -> Iterator[tuple[list[int], list[list[list[str]]]]]:
+        """(members, their hypotheses as pieces) per sub-batch, in the order they were queued."""
+        for members, results in queued:
+            yield members, [list(result.result().hypotheses) or [[]] for result in results]
 
     def _detokenize(self, pieces: list[str]) -> str:
         target_prefix = self.info.target_prefix.split()

@@ -11,15 +11,16 @@ suggestions for the desk; they never replace the model here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from translator.config import DEFAULT_RETRY_BUDGET
+from translator.errors import EngineError
 from translator.glossary.enforce import Plan
 from translator.glossary.layers import Glossary
 from translator.glossary.repair import TermResult
-from translator.mt.engine import Engine, RankingEngine
+from translator.mt.engine import Engine, RankingEngine, StreamingEngine
 from translator.text.arabic import strip_controls
 from translator.text.segment import split_clauses, split_sentences
 
@@ -89,6 +90,7 @@ def translate_paragraphs(
     on_done: Callable[[int, ParagraphTranslation], None] | None = None,
     retry_budget: float | None = None,
     groups: Sequence[int] | None = None,
+    on_sentence: Callable[[int], None] | None = None,
 ) -> list[ParagraphTranslation]:
     """Translate paragraphs, sending all their sentences to the engine in one call.
 
@@ -104,6 +106,8 @@ def translate_paragraphs(
         groups: paragraph counts of independent articles, in order; each gets its own retry
             budget, so an article's English does not depend on which others share the call
             (batch chunks, Ray tasks). None: all paragraphs are one group.
+        on_sentence: called with a paragraph's index each time one of its sentences has its
+            first English (a progress that moves while the model decodes; retries may follow).
 
     Returns:
         One ParagraphTranslation per input paragraph, in order.
@@ -128,15 +132,21 @@ def translate_paragraphs(
             model_inputs.append(text)
             input_groups.append(group_of[i])
         pending.append((i, plans))
-    if enforcer is None:
-        outputs = iter(engine.translate(model_inputs) if model_inputs else [])
-        finished: list[list[tuple[str, list[TermResult]]]] = [
-            [(next(outputs), []) for _ in plans] for _, plans in pending
-        ]
-    else:
-        avoid = [plan.avoid for _, plans in pending for _, plan in plans]
-        choices = iter(_hypotheses(engine, model_inputs, avoid))
-        finished = [[_choose(enforcer, plan, next(choices)) for _, plan in plans] for _, plans in pending]
+    slots = [(p, s) for p, (_, plans) in enumerate(pending) for s in range(len(plans))]
+    finished: list[list[tuple[str, list[TermResult]]]] = [[("", [])] * len(plans) for _, plans in pending]
+    avoid = [plan.avoid for _, plans in pending for _, plan in plans] if enforcer is not None else None
+    # Each sentence is finished (enforced) as soon as the model has it, while it decodes the rest.
+    answered = 0
+    for k, hypotheses in _first_pass(engine, model_inputs, avoid):
+        p, s = slots[k]
+        answered += 1
+        finished[p][s] = ((hypotheses[0], []) if enforcer is None
+                          else _choose(enforcer, pending[p][1][s][1], hypotheses))
+        if on_sentence:
+            on_sentence(pending[p][0])
+    if answered != len(model_inputs):
+        raise EngineError(f"{engine.label}: the model gave {answered} translations for {len(model_inputs)} sentences")
+    if enforcer is not None:
         share = enforcer.retry_budget if retry_budget is None else retry_budget
         budgets = _budgets(engine, model_inputs, input_groups, share)
         _retry_missing_terms(engine, enforcer, pending, finished, [group_of[i] for i, _ in pending], budgets)
@@ -149,6 +159,28 @@ def translate_paragraphs(
         if on_done:
             on_done(i, result)
     return [r for r in results if r is not None]
+
+
+def sentence_count(paragraph: str) -> int:
+    """How many sentences of `paragraph` translate_paragraphs sends to the model (unless it is in the memory)."""
+    return len(split_sentences(strip_controls(paragraph)))
+
+
+def _first_pass(engine: Engine, inputs: list[str],
+                avoid: list[tuple[str, ...]] | None) -> Iterator[tuple[int, list[str]]]:
+    """(i, hypotheses of input i) for every input, as the engine finishes them when it can stream.
+
+    `avoid` None: no glossary, the one best translation; else as in _hypotheses.
+    """
+    if not inputs:
+        return iter(())
+    if isinstance(engine, StreamingEngine):
+        if avoid is None:
+            return engine.translate_stream(inputs, 1)
+        return engine.translate_stream(inputs, avoid=avoid if any(avoid) else None)
+    if avoid is None:
+        return enumerate([output] for output in engine.translate(inputs))
+    return enumerate(_hypotheses(engine, inputs, avoid))
 
 
 def _hypotheses(engine: Engine, inputs: list[str], avoid: list[tuple[str, ...]]) -> list[list[str]]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from translator.config import Settings, load_settings
 from translator.errors import InputError, ModelError
-from translator.mt.engine import cpu_kernels
+from translator.mt.cpu import cpu_kernels
 
 #: QA checks that count as remnants: the model left Arabic (or nothing) where English should be.
 REMNANT_CHECKS = ("empty", "untranslated", "arabic-left")
