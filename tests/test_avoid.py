@@ -8,10 +8,12 @@ differs between CPUs), then checks that the word is gone and the term still enfo
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from translator.cli import main
 from translator.config import SHIPPED_GLOSSARY_DIR, Settings
 from translator.errors import GlossaryError
 from translator.glossary.enforce import GlossaryEnforcer
@@ -24,6 +26,7 @@ from translator.mt.pipeline import translate_paragraphs
 from translator.quality.qa import check_paragraph
 
 from .chaos import RankingChaosEngine
+from .conftest import machine_body
 
 LAVROV = "قال سيرغي لافروف إن المحادثات كانت مثمرة."
 PLAIN = "قال الوزير إن المحادثات كانت مثمرة."
@@ -118,3 +121,33 @@ def test_a_bad_avoid_stops_loading(tmp_path: Path) -> None:
     path.write_text("- ar: لافروف\n  en: Lavrov\n  avoid: [Lavrov]\n  type: person\n", encoding="utf-8")
     with pytest.raises(GlossaryError, match=r"g.yaml:3:11: avoided rendering 'Lavrov' is part of"):
         load_glossary([path])
+
+
+def test_an_avoid_added_with_glossary_add_is_gone_from_translate(
+    installed: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The whole path a user takes: a word the demo model writes for this article (read from its
+    # own output here, never written down), `glossary add --avoid` on the shipped entry's file,
+    # then `translate` again.
+    glossaries = tmp_path / "glossaries"
+    shutil.copytree(SHIPPED_GLOSSARY_DIR, glossaries)
+    monkeypatch.setenv("TRANSLATOR_GLOSSARIES", str(glossaries))
+    article = tmp_path / "articles" / "lavrov.ar.txt"
+    article.parent.mkdir()
+    article.write_text(f"{LAVROV}\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["translate", str(article)]) == 0
+    before = machine_body(capsys.readouterr().out)
+    assert "Sergey Lavrov" in before, before
+    word = max((w for w in _words(before)[1:] if w not in ("Sergey", "Lavrov") and len(w) > 3), key=len)
+    people = (glossaries / "people.yaml").read_text(encoding="utf-8")
+    assert main(["glossary", "add", "--ar", "سيرغي لافروف", "--en", "Sergey Lavrov", "--avoid", word]) == 0
+    edited = (glossaries / "people.yaml").read_text(encoding="utf-8")
+    alt = "  alt: [Sergei Lavrov]\n"
+    assert edited == people.replace(f"{alt}  type: person\n  note: Russian", f"{alt}  avoid: [{word}]\n  type: person\n"
+                                    "  note: Russian")
+    capsys.readouterr()
+    assert main(["translate", str(article)]) == 0
+    after = machine_body(capsys.readouterr().out)
+    assert word.lower() not in [w.lower() for w in _words(after)], (word, after)
+    assert "Sergey Lavrov" in after, after

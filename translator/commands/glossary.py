@@ -22,11 +22,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add = gsub.add_parser("add", help="append an entry, keeping the file's comments and order")
     add.add_argument("--ar", required=True, action="append", help="Arabic form (repeat for spelling variants)")
     add.add_argument("--en", required=True, help="preferred English")
-    add.add_argument("--type", default="term", choices=list(TYPE_FILES), help="default: term")
+    add.add_argument("--type", choices=list(TYPE_FILES),
+                     help="default: term for a new entry; an extended entry keeps its own")
     add.add_argument("--alt", action="append", default=[], help="accepted English alternative (repeatable)")
+    add.add_argument("--avoid", action="append", default=[], metavar="TEXT",
+                     help="known wrong English rendering the model must not produce, QA flags (repeatable)")
     add.add_argument("--note", default="", help="note for translators")
     add.add_argument("--file", type=Path,
-                     help="glossary file to extend (default: the configured glossary folder's file for the type)")
+                     help="glossary file to extend (default: in the configured glossary folder, the file that "
+                          "already holds the Arabic, else the type's file)")
     add.set_defaults(func=run_add)
     match = gsub.add_parser("match", help="show the glossary terms found in an Arabic file")
     match.add_argument("file", type=Path, help="Arabic text file")
@@ -58,17 +62,23 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    """Append one entry (validated before the atomic write)."""
+    """Append one entry, or extend the file's entry for the same Arabic and English (validated
+    before the atomic write)."""
     from translator.config import load_settings
-    from translator.glossary.layers import add_entry
+    from translator.glossary.layers import file_holding, write_entry
 
     path = args.file
     if path is None:
         first = Path(load_settings().glossary_paths[0])
-        path = first / TYPE_FILES[args.type] if first.is_dir() or not first.suffix else first
+        folder = first.is_dir() or not first.suffix
+        held = file_holding(first, args.ar) if first.exists() else None
+        path = held or (first / TYPE_FILES[args.type or "term"] if folder else first)
     ar = args.ar[0] if len(args.ar) == 1 else args.ar
-    entry = add_entry(path, ar, args.en, args.type, args.alt, args.note)
-    print(f"added to {entry.where}: {' / '.join(entry.ar)} → {entry.en} ({entry.type})")
+    written = write_entry(path, ar, args.en, args.type, args.alt, args.note, args.avoid)
+    entry = written.entry
+    avoid = f"; avoid: {', '.join(entry.avoid)}" if entry.avoid else ""
+    print(f"{'extended' if written.extended else 'added to'} {entry.where}: "
+          f"{' / '.join(entry.ar)} → {entry.en} ({entry.type}){avoid}")
     return 0
 
 

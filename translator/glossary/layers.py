@@ -19,12 +19,14 @@ from translator.config import Settings
 from translator.errors import GlossaryError, InputError
 from translator.glossary.compiled import parse_cached
 from translator.glossary.matcher import Match, Matcher
-from translator.glossary.yaml_file import TYPES, GlossaryEntry, add_entry
+from translator.glossary.yaml_edit import Written, add_entry, split_renderings, write_entry
+from translator.glossary.yaml_file import TYPES, GlossaryEntry
 from translator.text.arabic import match_key
 
 __all__ = [
-    "TYPES", "Glossary", "GlossaryEntry", "Match", "add_entry", "folder_layers", "glossary_files",
-    "glossary_for_checks", "load_glossary", "load_for_folder", "project_glossary_path", "PROJECT_GLOSSARY_NAME",
+    "TYPES", "Glossary", "GlossaryEntry", "Match", "Written", "add_entry", "file_holding", "folder_layers",
+    "glossary_files", "glossary_for_checks", "load_glossary", "load_for_folder", "project_glossary_path",
+    "PROJECT_GLOSSARY_NAME", "split_renderings", "write_entry",
 ]
 
 #: File name of a project's own glossary, kept beside its articles.
@@ -152,6 +154,18 @@ def load_glossary(paths: Sequence[Path | str] | Path | str) -> Glossary:
     if problems:
         raise GlossaryError(problems)
     return Glossary(entries, files, overrides)
+
+
+def file_holding(layer: Path, arabic: Sequence[str]) -> Path | None:
+    """The file of glossary layer `layer` (a folder or a file) whose entry owns one of the Arabic
+    forms, where an edit of that entry belongs; None when none does or the layer does not load
+    (then adding reports the file's own problems)."""
+    try:
+        glossary = load_glossary([layer])
+    except GlossaryError:
+        return None
+    found = next((e for form in arabic if (e := glossary.lookup(form)) is not None), None)
+    return Path(found.file) if found is not None else None
 
 
 def project_glossary_path(folder: Path | str) -> Path:

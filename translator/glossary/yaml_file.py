@@ -1,4 +1,5 @@
-"""Provides the glossary YAML format: parse with line numbers, validate, append entries safely.
+"""Provides the glossary YAML format: parse with line numbers, validate, render an entry
+(`entry_yaml`; adding and extending entries is `yaml_edit`).
 
 A glossary file is a YAML list of entries (see glossaries/README.md):
 
@@ -22,8 +23,6 @@ from pathlib import Path
 
 import yaml
 
-from translator.errors import GlossaryError
-from translator.fileio import atomic_write_text
 from translator.text.arabic import has_arabic, match_key
 
 #: Allowed values of `type`.
@@ -241,11 +240,17 @@ def _avoid(node: yaml.Node, path: Path, accepted: tuple[str, ...], problems: lis
         where = _at(path, vnode)
         if has_arabic(value):
             problems.append(f"{where}: avoided rendering '{value}' contains Arabic script")
-        blocked = [form for form in accepted if _inside(_words(value), _words(form))]
-        if blocked:
+        blocked = blocked_by(value, accepted)
+        if blocked is not None:
             problems.append(f"{where}: avoided rendering '{value}' is part of the accepted English "
-                            f"'{blocked[0]}'; decoding could never produce it")
+                            f"'{blocked}'; decoding could never produce it")
     return values
+
+
+def blocked_by(avoid: str, accepted: tuple[str, ...]) -> str | None:
+    """The first accepted English form that avoided rendering `avoid` is part of (whole words,
+    case and diacritics folded), or None: such an avoid would keep decoding from the form itself."""
+    return next((form for form in accepted if _inside(_words(avoid), _words(form))), None)
 
 
 def _words(text: str) -> list[str]:
@@ -277,53 +282,3 @@ def entry_yaml(ar: str | list[str], en: str, type: str, alt: list[str] | None = 
     if note:
         data["note"] = note
     return yaml.safe_dump([data], allow_unicode=True, sort_keys=False, default_flow_style=None, width=10_000)
-
-
-def add_entry(
-    path: Path,
-    ar: str | list[str],
-    en: str,
-    type: str = "term",
-    alt: list[str] | None = None,
-    note: str = "",
-) -> GlossaryEntry:
-    """Append an entry to a glossary file, keeping its comments and order; creates the file.
-
-    The new text is validated as a whole before it is written (atomically), so a bad entry or a
-    conflict with an entry already in the file leaves the file untouched.
-
-    Args:
-        path: glossary file to extend.
-        ar: Arabic form or list of variants.
-        en: preferred English.
-        type: person, place, organisation or term.
-        alt: accepted English alternatives.
-        note: free text.
-
-    Returns:
-        The entry as loaded back from the new file.
-
-    Raises:
-        GlossaryError: the file is already invalid, or the entry is invalid or conflicts.
-    """
-    path = Path(path)
-    if path.exists():
-        old = path.read_text(encoding="utf-8-sig")
-        current = parse_text(old, path)
-        if current.problems:
-            raise GlossaryError(current.problems + [f"{path}: fix these problems before adding entries"])
-        count = len(current.entries)
-    else:
-        old = "# Glossary entries (see glossaries/README.md for the format).\n"
-        count = 0
-    if isinstance(ar, list):
-        ar = [a.strip() for a in ar if a.strip()]
-    if old and not old.endswith("\n"):
-        old += "\n"
-    separator = "\n" if old.strip() and not old.endswith("\n\n") else ""  # blank line between entries, as shipped
-    new = old + separator + entry_yaml(ar, en.strip(), type, alt, note)
-    parsed = parse_text(new, path)
-    if parsed.problems or len(parsed.entries) != count + 1:
-        raise GlossaryError(parsed.problems or [f"{path}: the new entry could not be read back"])
-    atomic_write_text(path, new)
-    return parsed.entries[-1]
