@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import FakeEngine
 from translator.config import SHIPPED_GLOSSARY_DIR, Settings
-from translator.errors import InputError
+from translator.errors import GlossaryError, InputError
 from translator.workspace import Workspace
 
 
@@ -67,8 +67,6 @@ def test_engine_is_loaded_once_and_only_when_used(tmp_path: Path, monkeypatch: p
 
 
 def test_open_glossary_falls_back_to_the_configured_layers_and_says_which_file(tmp_path: Path) -> None:
-    from translator.errors import GlossaryError
-
     settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
     project = tmp_path / "glossary.yaml"
     project.write_text("- ar: سرت\n  en: [Sirt]\n  type: place\n", encoding="utf-8")
@@ -95,8 +93,6 @@ def test_open_glossary_falls_back_to_the_configured_layers_and_says_which_file(t
 
 
 def test_a_broken_file_on_reload_raises_once_and_keeps_the_last_good_glossary(tmp_path: Path) -> None:
-    from translator.errors import GlossaryError
-
     settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
     workspace = Workspace(settings, tmp_path, engine=FakeEngine())
     good = workspace.open_glossary()
@@ -172,3 +168,31 @@ def test_a_change_of_an_entrys_avoid_renderings_touches_its_paragraphs(tmp_path:
     change = workspace.reload_if_changed()
     assert change is not None and change.touches("وصل إلى سرت أمس")
     assert not change.touches("وصل إلى روما أمس")
+
+
+def test_add_term_with_avoid_extends_the_files_own_entry_and_touches_its_paragraphs(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
+    project = tmp_path / "glossary.yaml"
+    project.write_text("# ours\n- ar: سرت   # the town\n  en: Sirte\n  type: place\n", encoding="utf-8")
+    workspace = Workspace(settings, tmp_path, engine=FakeEngine())
+    workspace.open_glossary()
+    added = workspace.add_term(project, "سرت", "Sirte", "place", avoid=["Surt", "Sirt City"])
+    assert added.extended and added.entry.avoid == ("Surt", "Sirt City") and added.overridden is None
+    assert project.read_text(encoding="utf-8") == (
+        "# ours\n- ar: سرت   # the town\n  en: Sirte\n  avoid: [Surt, Sirt City]\n  type: place\n")
+    assert workspace.glossary.lookup("سرت").avoid == ("Surt", "Sirt City")
+    assert added.change.touches("وصل إلى سرت أمس") and not added.change.touches("وصل إلى روما أمس")
+    with pytest.raises(GlossaryError, match="avoided rendering 'sirte' is part of the accepted English 'Sirte'"):
+        workspace.add_term(project, "سرت", "Sirte", "place", avoid=["sirte"])
+    assert workspace.glossary.lookup("سرت").avoid == ("Surt", "Sirt City")
+
+
+def test_add_term_overriding_another_files_entry_keeps_its_avoid_where_it_still_fits(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path / "home", glossary_paths=(tmp_path / "shared.yaml",))
+    (tmp_path / "shared.yaml").write_text(
+        "- ar: سرت\n  en: Sirte\n  avoid: [Surt, Sirt]\n  type: place\n", encoding="utf-8")
+    workspace = Workspace(settings, tmp_path, engine=FakeEngine())
+    # the project's English is one the shared entry avoided: that avoid cannot stay
+    added = workspace.add_term(tmp_path / "glossary.yaml", "سرت", "Sirt", "place", avoid=["Sirtt"])
+    assert added.entry.avoid == ("Surt", "Sirtt") and added.entry.alt == ("Sirte",)
+    assert workspace.glossary.lookup("سرت").avoid == ("Surt", "Sirtt")

@@ -24,13 +24,14 @@ from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import (
     Glossary,
     GlossaryEntry,
-    add_entry,
     folder_layers,
     glossary_files,
     glossary_for_checks,
     load_glossary,
     project_glossary_path,
+    write_entry,
 )
+from translator.glossary.yaml_file import blocked_by
 from translator.mt.engine import Engine
 from translator.store.memory import TranslationMemory
 from translator.store.memory_busy import BUSY_TIMEOUT
@@ -63,12 +64,15 @@ class GlossaryChange:
 
 @dataclass(frozen=True)
 class AddedTerm:
-    """A term written by `Workspace.add_term`: the entry, and the entry of another file it overrides."""
+    """A term written by `Workspace.add_term`: the entry, the entry of another file it overrides
+    (and what of that entry it kept), whether it extended the file's own entry, the change."""
 
     entry: GlossaryEntry
     overridden: GlossaryEntry | None
     kept_alternatives: tuple[str, ...]
     change: GlossaryChange
+    extended: bool = False
+    kept_avoid: tuple[str, ...] = ()
 
 
 class Workspace:
@@ -228,16 +232,21 @@ class Workspace:
             return self.glossary.fingerprint
         return self._glossary.fingerprint if self._glossary is not None else ""
 
-    def add_term(self, file: Path, arabic: str, english: str, type: str = "term", note: str = "") -> AddedTerm:
-        """Append an entry to a glossary file, then reload.
+    def add_term(self, file: Path, arabic: str, english: str, type: str = "term", note: str = "",
+                 avoid: Sequence[str] = ()) -> AddedTerm:
+        """Write an entry into a glossary file, then reload.
 
-        An entry of another file with the same Arabic is overridden by the new one (later layers
-        win): its English and accepted alternatives, where they differ from the new English, are
-        kept as the new entry's alternatives, so nothing it accepted is lost.
+        The file's own entry for the same Arabic and English is extended in place (`avoid`
+        renderings and the note join it; see `glossary.yaml_edit.write_entry`). An entry of another
+        file with the same Arabic is overridden by the new one (later layers win): its English
+        and accepted alternatives, where they differ from the new English, are kept as the new
+        entry's alternatives, and its avoided renderings that do not block the new English are
+        kept too, so nothing it accepted or avoided is lost.
 
         Raises:
             InputError: the Arabic or the English is empty.
-            GlossaryError: the file (or another layer) is invalid; nothing is written.
+            GlossaryError: the file (or another layer) is invalid, or the entry would be (an
+                avoided rendering in Arabic script or inside the accepted English); nothing is written.
         """
         arabic, english = arabic.strip(), english.strip()
         if not arabic or not english:
@@ -246,9 +255,18 @@ class Workspace:
         existing = current.lookup(arabic) if current is not None else None
         other_file = existing is not None and Path(existing.file).resolve() != Path(file).resolve()
         overridden = existing if other_file else None
-        alt = tuple(a for a in overridden.english_forms if a != english) if overridden is not None else ()
-        entry = add_entry(file, arabic, english, type, alt=list(alt) or None, note=note)
-        return AddedTerm(entry, overridden, alt, self.reload_glossary())
+        alt: tuple[str, ...] = ()
+        kept_avoid: tuple[str, ...] = ()
+        if overridden is not None:
+            alt = tuple(a for a in overridden.english_forms if a != english)
+            kept_avoid = tuple(a for a in overridden.avoid if blocked_by(a, (english, *alt)) is None)
+        written = write_entry(file, arabic, english, type, alt=alt, note=note, avoid=(*kept_avoid, *avoid))
+        return AddedTerm(written.entry, overridden, alt, self.reload_glossary(), written.extended, kept_avoid)
+
+    def entry_for(self, arabic: str) -> GlossaryEntry | None:
+        """The entry of the glossary in use that owns an Arabic form (None: none, or no glossary)."""
+        glossary = self._glossary if self._loaded else self.glossary
+        return glossary.lookup(arabic.strip()) if glossary is not None and arabic.strip() else None
 
     def enforcer(self) -> GlossaryEnforcer:
         """Glossary enforcement over the folder's glossary."""

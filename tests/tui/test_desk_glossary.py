@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from tests.conftest import FakeEngine
 from tests.tui.conftest import ARTICLE, SIZE, DeskFactory, settle
@@ -158,3 +158,56 @@ async def test_add_term_tab_in_a_fast_burst_keeps_each_word_in_its_field(
         await pilot.pause()
         assert form.query_one("#term-arabic", Input).value == "abc"
         assert form.query_one("#term-english", Input).value == "phone call"
+
+
+async def test_add_term_avoid_for_an_existing_term_writes_yaml_and_retranslates_its_paragraphs(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    project = folder / "glossary.yaml"
+    project.write_text(f"# ours\n- ar: {TERM_AR}\n  en: {TERM_EN}\n  type: term\n", encoding="utf-8")
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        index = paragraph_with(screen, TERM_AR)
+        others = [p.text for p in screen.session.paragraphs if p.translatable and TERM_AR not in p.text]
+        sent_before = len(engine.sentences)
+        await pilot.press("ctrl+g")
+        form = app.screen
+        assert isinstance(form, AddTermScreen)
+        assert "separated by ;" in (form.query_one("#term-avoid", Input).placeholder or "")
+        form.query_one("#term-arabic", Input).value = TERM_AR
+        await pilot.pause()
+        # the term is known: its English and type are filled in, the form says where it is
+        assert form.query_one("#term-english", Input).value == TERM_EN
+        assert "glossary.yaml" in str(form.query_one("#term-known", Label).render())
+        form.query_one("#term-avoid", Input).value = "telephone call; call by phone"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert project.read_text(encoding="utf-8") == (
+            f"# ours\n- ar: {TERM_AR}\n  en: {TERM_EN}\n  avoid: [telephone call, call by phone]\n  type: term\n")
+        assert screen.services.glossary.lookup(TERM_AR).avoid == ("telephone call", "call by phone")
+        message = [n.message for n in app._notifications if n.title == "Glossary"][-1]
+        assert "telephone call" in message
+        # the paragraphs holding the term went through the engine again (their sentences, the
+        # term code-switched to its English as before), and not the whole article
+        resent = engine.sentences[sent_before:]
+        assert any(TERM_EN in s for s in resent), resent
+        assert set(resent) <= set(engine.sentences[:sent_before]) and len(resent) < len(others)
+        assert screen.session.status(index) is Status.MACHINE
+        # the known avoid shows the next time; a bad one is refused and the form keeps the typing
+        await pilot.press("ctrl+g")
+        form = app.screen
+        assert isinstance(form, AddTermScreen)
+        form.query_one("#term-arabic", Input).value = TERM_AR
+        await pilot.pause()
+        assert "telephone call; call by phone" in str(form.query_one("#term-known", Label).render())
+        form.query_one("#term-avoid", Input).value = "Phone Call"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#term-avoid", Input).value == "Phone Call"
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert errors and "avoided rendering 'Phone Call' is part of the accepted English" in errors[-1]
+        assert "avoid: [telephone call, call by phone]" in project.read_text(encoding="utf-8")

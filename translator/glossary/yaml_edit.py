@@ -86,7 +86,7 @@ def write_entry(
     """
     path = Path(path)
     forms = [a.strip() for a in ([ar] if isinstance(ar, str) else ar) if a.strip()]
-    en, alt_t, avoid_t = en.strip(), _clean(alt), _clean(avoid)
+    en, alt_t, avoid_t = en.strip(), _union((), _clean(alt), str.casefold), _union((), _clean(avoid), str.casefold)
     if path.exists():
         old = path.read_text(encoding="utf-8-sig")
         current = parse_text(old, path)

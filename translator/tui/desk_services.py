@@ -41,6 +41,18 @@ class NewTerm:
     type: str
     file: Path
     note: str = ""
+    avoid: tuple[str, ...] = ()
+    """Known wrong English renderings to add to the entry's `avoid:` list."""
+
+
+@dataclass(frozen=True)
+class KnownTerm:
+    """The entry an Arabic form typed into the add-term form already has."""
+
+    english: str
+    type: str
+    line: str
+    """One line: its English, type, file:line and avoided renderings."""
 
 
 class DeskServices:
@@ -167,17 +179,30 @@ class DeskServices:
                 for e in self.glossary.active_entries]
 
     def add_term(self, term: NewTerm) -> str:
-        """Write a new entry into a glossary file and reload (Workspace.add_term); returns a
+        """Write a new entry into a glossary file, or extend the file's own entry, and reload
+        (Workspace.add_term; paragraphs the change touches are translated again); returns a
         one-line confirmation, naming the entry of another file it overrides."""
-        added = self.workspace.add_term(term.file, term.arabic, term.english, term.type, note=term.note)
+        added = self.workspace.add_term(term.file, term.arabic, term.english, term.type, note=term.note,
+                                        avoid=term.avoid)
         self._follow_glossary(added.change)
         entry, existing = added.entry, added.overridden
-        message = f"Added {entry.ar[0]} → {entry.en} ({entry.type}) to {term.file}"
+        verb = "Extended" if added.extended else "Added"
+        message = f"{verb} {entry.ar[0]} → {entry.en} ({entry.type}) {'in' if added.extended else 'to'} {term.file}"
+        if entry.avoid:
+            message += f"; avoid: {', '.join(entry.avoid)}"
         if existing is not None:
             alt = added.kept_alternatives
             kept = f"; its English kept as alternatives: {', '.join(alt)}" if alt else ""
             message += f". It overrides {existing.where} ({existing.en}){kept}"
         return message
+
+    def known_term(self, arabic: str) -> KnownTerm | None:
+        """The glossary entry an Arabic form already has, for the add-term form; None for none."""
+        entry = self.workspace.entry_for(arabic)
+        if entry is None:
+            return None
+        avoid = f"; avoided: {'; '.join(entry.avoid)}" if entry.avoid else ""
+        return KnownTerm(entry.en, entry.type, f"In the glossary: {entry.en} ({entry.type}) at {entry.where}{avoid}")
 
     def enforcer(self) -> GlossaryEnforcer | None:
         """The glossary enforcer over the last good glossary (None without a glossary)."""

@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from translator.errors import TranslatorError
-from translator.tui.desk_services import NewTerm
+from translator.glossary.layers import split_renderings
+from translator.tui.desk_services import KnownTerm, NewTerm
 
 TYPES = ("person", "place", "organisation", "term")
 
@@ -35,10 +36,13 @@ class FormInput(Input):
 
 
 class AddTermScreen(ModalScreen[NewTerm | None]):
-    """Arabic, English, type, file; ctrl+s or the button adds, escape cancels.
+    """Arabic, English, renderings to avoid, type, file, note; ctrl+s or the button adds, escape cancels.
 
-    `add` writes the entry (DeskServices.add_term); if it fails (a broken glossary file, a
-    conflict) the error is shown and the form stays open with what was typed.
+    `add` writes the entry (DeskServices.add_term: a new entry, or the file's own entry for the
+    same Arabic and English extended); if it fails (a broken glossary file, a conflict, an
+    avoided rendering inside the accepted English) the error is shown and the form stays open
+    with what was typed. `known` (DeskServices.known_term) says which entry the Arabic already
+    has: the form shows it and fills in its English and type when no English was typed.
     """
 
     BINDINGS = [
@@ -51,12 +55,14 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
     ]
 
     def __init__(self, arabic: str, english: str, files: Sequence[Path],
-                 add: Callable[[NewTerm], str] | None = None) -> None:
+                 add: Callable[[NewTerm], str] | None = None,
+                 known: Callable[[str], KnownTerm | None] | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.arabic = arabic
         self.english = english
         self.files = list(files)
         self.add = add
+        self.known = known
         self.message = ""
         """The confirmation of the added entry."""
 
@@ -65,6 +71,8 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
             yield Label("Add a glossary term  ·  ctrl+s adds, escape cancels", classes="dialog-title")
             yield FormInput(self.arabic, id="term-arabic", placeholder="Arabic (as written in the article)")
             yield FormInput(self.english, id="term-english", placeholder="English to use")
+            yield Label("", id="term-known", classes="form-note")
+            yield FormInput(id="term-avoid", placeholder="wrong English to avoid (optional), separated by ; or ,")
             with Horizontal(classes="form-row"):
                 yield Select([(t, t) for t in TYPES], value="term", allow_blank=False, id="term-type")
                 yield Select([(f"{f.parent.name}/{f.name}", f) for f in self.files], value=self.files[0], allow_blank=False, id="term-file")
@@ -77,7 +85,23 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = self.cursor_blink
+        self._show_known(self.arabic)
         self.query_one("#term-english" if self.arabic and not self.english else "#term-arabic", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "term-arabic":
+            self._show_known(event.value)
+
+    def _show_known(self, arabic: str) -> None:
+        """Say which entry the Arabic already has; fill in its English and type if none was typed."""
+        known = self.known(arabic) if self.known is not None else None
+        label = self.query_one("#term-known", Label)
+        label.update(known.line if known is not None else "")
+        label.display = known is not None
+        english = self.query_one("#term-english", Input)
+        if known is not None and not english.value.strip():
+            english.value = known.english
+            self.query_one("#term-type", Select).value = known.type
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_add()
@@ -101,6 +125,7 @@ class AddTermScreen(ModalScreen[NewTerm | None]):
             type=str(self.query_one("#term-type", Select).value),
             file=Path(str(self.query_one("#term-file", Select).value)),
             note=self.query_one("#term-note", Input).value.strip(),
+            avoid=tuple(split_renderings(self.query_one("#term-avoid", Input).value)),
         )
         if self.add is not None:
             try:

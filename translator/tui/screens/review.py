@@ -205,7 +205,8 @@ class ReviewScreen(ReviewBase):
     def action_add_term(self) -> None:
         """Add a glossary entry (prefilled from the selection)."""
         english = self.editor.selected_text.strip()
-        form = AddTermScreen(self._selected_arabic(), english, self.services.glossary_files(), self.services.add_term)
+        form = AddTermScreen(self._selected_arabic(), english, self.services.glossary_files(), self.services.add_term,
+                             self.services.known_term)
         form.cursor_blink = self.options.cursor_blink
         self.app.push_screen(form, lambda term: self._term_added(term, form.message))
 
