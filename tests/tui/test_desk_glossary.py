@@ -181,7 +181,7 @@ async def test_add_term_avoid_for_an_existing_term_writes_yaml_and_retranslates_
         await pilot.pause()
         # the term is known: its English and type are filled in, the form says where it is
         assert form.query_one("#term-english", Input).value == TERM_EN
-        assert "glossary.yaml" in str(form.query_one("#term-known", Label).render())
+        assert "phone call (term) at articles/glossary.yaml:2" in str(form.query_one("#term-known", Label).render())
         form.query_one("#term-avoid", Input).value = "telephone call; call by phone"
         await pilot.press("ctrl+s")
         await settle(pilot)

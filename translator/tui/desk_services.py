@@ -202,7 +202,9 @@ class DeskServices:
         if entry is None:
             return None
         avoid = f"; avoided: {'; '.join(entry.avoid)}" if entry.avoid else ""
-        return KnownTerm(entry.en, entry.type, f"In the glossary: {entry.en} ({entry.type}) at {entry.where}{avoid}")
+        file = Path(entry.file)  # folder/name, as the form's file choice shows it
+        where = f"{file.parent.name}/{file.name}:{entry.line}"
+        return KnownTerm(entry.en, entry.type, f"In the glossary: {entry.en} ({entry.type}) at {where}{avoid}")
 
     def enforcer(self) -> GlossaryEnforcer | None:
         """The glossary enforcer over the last good glossary (None without a glossary)."""
