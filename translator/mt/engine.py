@@ -209,6 +209,7 @@ class ArgosEngine:
                 device=device,
                 inter_threads=self.settings.inter_threads,
                 intra_threads=self.settings.intra_threads,
+                max_queued_batches=-1,  # queueing a call never waits: its first sentences stream back at once
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise EngineError(f"{model_dir}: cannot load the model on {device} ({_first_line(exc)})") from None
