@@ -334,7 +334,8 @@ class ArgosEngine:
         one asynchronous call with its decoding cap; the calls run side by side on
         CTranslate2's `inter_threads` translators. `suppress[i]`: piece sequences sentence i may
         not decode; CTranslate2 applies them to a whole call, so sentences with other
-        suppressions go in other calls.
+        suppressions go in other calls. The biggest sub-batches go first, so the threads end
+        together on small ones.
         """
         order = sorted(range(len(tokens)), key=lambda i: (len(tokens[i]), i))
         target_prefix = self.info.target_prefix.split()
@@ -343,7 +344,8 @@ class ArgosEngine:
         for i in order:
             groups.setdefault((len(tokens[i]), bans[i]), []).append(i)
         queued = []
-        for (length, ban), members in groups.items():
+        work = sorted(groups.items(), key=lambda g: -len(g[1]) * (g[0][0] + self.decoding_cap(g[0][0])))
+        for (length, ban), members in work:
             cap = self.decoding_cap(length)
             batch = [tokens[i] for i in members]
             prefix = [target_prefix] * len(batch) if target_prefix else None
