@@ -65,7 +65,7 @@ def test_queueing_a_call_does_not_wait_for_its_decoding(home: Path, demo_model_f
     decoded (2.5 s of a 4.5 s call with the random transformer-base): no sentence came back early."""
     engine = _demo(home, demo_model_file)
     engine.load()
-    words = "قال وزير الخارجية إن الاجتماع في طرابلس سيعقد غدا لبحث الأوضاع الأمنية في المدينة".split()
+    words = LONG.split("،")[0].split()
     sentences = [" ".join(words[: 1 + k % len(words)] * (1 + k // len(words))) + "." for k in range(60)]
     tokens = [engine.encode(s) for s in sentences]
     queued = engine._submit(tokens, 1, [()] * len(tokens))
