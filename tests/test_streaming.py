@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SEEDS, FakeEngine
 from translator.batch import BatchOptions, Progress, run_batch
 from translator.config import SHIPPED_GLOSSARY_DIR, Settings
@@ -13,7 +15,7 @@ from translator.glossary.layers import load_glossary
 from translator.glossary.repair import TermResult
 from translator.mt.engine import ArgosEngine, StreamingEngine
 from translator.mt.models import install_package_file
-from translator.mt.pipeline import translate_paragraphs
+from translator.mt.pipeline import sentence_count, translate_paragraphs
 from translator.text.document import read_article
 
 LONG = " ، ".join(["قال وزير الخارجية إن الاجتماع في طرابلس سيعقد غدا لبحث الأوضاع الأمنية في المدينة"] * 6) + "."
@@ -127,3 +129,21 @@ def test_a_sentence_the_engine_never_answers_fails_its_files_in_one_line(tmp_pat
     assert entry.status == "failed"
     assert entry.reason == "translation failed: fake→en 0: the model gave 1 translations for 2 sentences"
     assert not (tmp_path / "out" / "a.en.md").exists()
+
+
+def test_the_batch_progress_bar_counts_sentences(tmp_path: Path, installed: Settings,
+                                                 monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The bar's unit is the sentence (it moves while the model decodes); files and paragraphs beside it."""
+    from translator import cli
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for seed in sorted(SEEDS.glob("*.ar.txt")):
+        (src / seed.name).write_bytes(seed.read_bytes())
+    monkeypatch.setenv("TRANSLATOR_PROGRESS", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    assert cli.main(["batch", str(src), "-o", str(tmp_path / "out"), "--no-memory"]) == 0
+    total = sum(sentence_count(p) for p in _seed_paragraphs())
+    err = capsys.readouterr().err
+    paragraphs = len(_seed_paragraphs())
+    assert f"{total}/{total} sentences 2/2 files {paragraphs}/{paragraphs} paragraphs" in err, err

@@ -145,13 +145,15 @@ class _progress_bar:
         self.disabled = disabled
         self.progress = Progress(
             TextColumn("[bold]translating"), BarColumn(),
+            TextColumn("{task.fields[sentences]} sentences"),
             TextColumn("{task.fields[files]} files"),
             TextColumn("{task.fields[paragraphs]} paragraphs"),
             TextColumn("{task.fields[rate]} sentences/s"),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
             console=console, disable=disabled, transient=False,
         )
-        self.task = self.progress.add_task("batch", total=None, files="…", paragraphs="…", rate="–", start=False)
+        self.task = self.progress.add_task("batch", total=None, sentences="…", files="…", paragraphs="…", rate="–",
+                                      start=False)
         self.started = 0.0
 
     def __enter__(self) -> Callable[[Progress], None]:
@@ -168,6 +170,7 @@ class _progress_bar:
         elapsed = max(time.perf_counter() - self.started, 1e-6)
         rate = f"{event.sentences_done / elapsed:.1f}" if event.sentences_done else "–"
         self.progress.update(self.task, total=event.sentences_total, completed=event.sentences_done,
+                             sentences=f"{event.sentences_done}/{event.sentences_total}",
                              files=f"{event.files_done}/{event.files_total}",
                              paragraphs=f"{event.paragraphs_done}/{event.paragraphs_total}", rate=rate)
 
