@@ -131,8 +131,8 @@ def test_a_sentence_the_engine_never_answers_fails_its_files_in_one_line(tmp_pat
     assert not (tmp_path / "out" / "a.en.md").exists()
 
 
-def test_the_batch_progress_bar_counts_sentences(tmp_path: Path, installed: Settings,
-                                                 monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_batch_progress_bar_counts_sentences(tmp_path: Path, installed: Settings, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """The bar's unit is the sentence (it moves while the model decodes); files and paragraphs beside it."""
     from translator import cli
 
