@@ -20,6 +20,7 @@ from pathlib import Path
 
 from translator.config import Settings
 from translator.errors import GlossaryError, InputError, ModelError, NoModelError, TranslatorError
+from translator.glossary.adding import add_term as add_to_layers
 from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import (
     Glossary,
@@ -29,9 +30,7 @@ from translator.glossary.layers import (
     glossary_for_checks,
     load_glossary,
     project_glossary_path,
-    write_entry,
 )
-from translator.glossary.yaml_file import blocked_by
 from translator.mt.engine import Engine
 from translator.store.memory import TranslationMemory
 from translator.store.memory_busy import BUSY_TIMEOUT
@@ -73,6 +72,8 @@ class AddedTerm:
     change: GlossaryChange
     extended: bool = False
     kept_avoid: tuple[str, ...] = ()
+    shadowed_by: GlossaryEntry | None = None
+    """An entry of a later layer for the same Arabic, still in force over the new one."""
 
 
 class Workspace:
@@ -236,32 +237,24 @@ class Workspace:
                  avoid: Sequence[str] = ()) -> AddedTerm:
         """Write an entry into a glossary file, then reload.
 
-        The file's own entry for the same Arabic and English is extended in place (`avoid`
-        renderings and the note join it; see `glossary.yaml_edit.write_entry`). An entry of another
-        file with the same Arabic is overridden by the new one (later layers win): its English
-        and accepted alternatives, where they differ from the new English, are kept as the new
-        entry's alternatives, and its avoided renderings that do not block the new English are
-        kept too, so nothing it accepted or avoided is lost.
+        How an entry for the same Arabic elsewhere is treated is `glossary.adding.add_term`'s
+        decision (as for `glossary add`): the file's own entry is extended in place; an entry of
+        another file of the same folder is refused (a duplicate); an entry of an earlier layer is
+        overridden, its English and alternatives kept as alternatives and its avoided renderings
+        that do not block the new English kept too, so nothing it accepted or avoided is lost.
 
         Raises:
             InputError: the Arabic or the English is empty.
-            GlossaryError: the file (or another layer) is invalid, or the entry would be (an
-                avoided rendering in Arabic script or inside the accepted English); nothing is written.
+            GlossaryError: the file is invalid, another file of its folder holds the Arabic, or the
+                entry would be invalid (an avoided rendering in Arabic script or inside the
+                accepted English); nothing is written.
         """
         arabic, english = arabic.strip(), english.strip()
         if not arabic or not english:
             raise InputError(file, "the Arabic and the English are both needed")
-        current = self._glossary if self._loaded else self.glossary
-        existing = current.lookup(arabic) if current is not None else None
-        other_file = existing is not None and Path(existing.file).resolve() != Path(file).resolve()
-        overridden = existing if other_file else None
-        alt: tuple[str, ...] = ()
-        kept_avoid: tuple[str, ...] = ()
-        if overridden is not None:
-            alt = tuple(a for a in overridden.english_forms if a != english)
-            kept_avoid = tuple(a for a in overridden.avoid if blocked_by(a, (english, *alt)) is None)
-        written = write_entry(file, arabic, english, type, alt=alt, note=note, avoid=(*kept_avoid, *avoid))
-        return AddedTerm(written.entry, overridden, alt, self.reload_glossary(), written.extended, kept_avoid)
+        added = add_to_layers(self.glossary_layers(), Path(file), arabic, english, type, note=note, avoid=avoid)
+        return AddedTerm(added.entry, added.overridden, added.kept_alternatives, self.reload_glossary(),
+                         added.extended, added.kept_avoid, added.shadowed_by)
 
     def entry_for(self, arabic: str) -> GlossaryEntry | None:
         """The entry of the glossary in use that owns an Arabic form (None: none, or no glossary)."""

@@ -62,23 +62,33 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    """Append one entry, or extend the file's entry for the same Arabic and English (validated
-    before the atomic write)."""
+    """Append one entry, or extend the file's own entry for the same Arabic and English
+    (glossary.adding.add_term decides, as for the desk; validated before the atomic write)."""
     from translator.config import load_settings
-    from translator.glossary.layers import file_holding, write_entry
+    from translator.glossary.adding import add_term
+    from translator.glossary.layers import file_holding, folder_layers
 
+    settings = load_settings()
     path = args.file
     if path is None:
-        first = Path(load_settings().glossary_paths[0])
+        first = Path(settings.glossary_paths[0])
         folder = first.is_dir() or not first.suffix
         held = file_holding(first, args.ar) if first.exists() else None
         path = held or (first / TYPE_FILES[args.type or "term"] if folder else first)
-    ar = args.ar[0] if len(args.ar) == 1 else args.ar
-    written = write_entry(path, ar, args.en, args.type, args.alt, args.note, args.avoid)
-    entry = written.entry
-    avoid = f"; avoid: {', '.join(entry.avoid)}" if entry.avoid else ""
-    print(f"{'extended' if written.extended else 'added to'} {entry.where}: "
-          f"{' / '.join(entry.ar)} → {entry.en} ({entry.type}){avoid}")
+    added = add_term(folder_layers(settings, Path(path).parent), Path(path), args.ar, args.en, args.type, args.alt,
+                     args.note, args.avoid)
+    entry = added.entry
+    line = (f"{'extended' if added.extended else 'added to'} {entry.where}: "
+            f"{' / '.join(entry.ar)} → {entry.en} ({entry.type})")
+    if entry.avoid:
+        line += f"; avoid: {', '.join(entry.avoid)}"
+    if added.overridden is not None:
+        line += f"; it overrides {added.overridden.where} ({added.overridden.en})"
+        if added.kept_alternatives:
+            line += f", whose English is kept as alternatives: {', '.join(added.kept_alternatives)}"
+    print(line)
+    if added.shadowed_by is not None:
+        print(f"note: {added.shadowed_by.where} ({added.shadowed_by.en}) is a later layer and still overrides it")
     return 0
 
 

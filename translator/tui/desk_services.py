@@ -194,6 +194,8 @@ class DeskServices:
             alt = added.kept_alternatives
             kept = f"; its English kept as alternatives: {', '.join(alt)}" if alt else ""
             message += f". It overrides {existing.where} ({existing.en}){kept}"
+        if added.shadowed_by is not None:
+            message += f". {added.shadowed_by.where} ({added.shadowed_by.en}), a later layer, still overrides it"
         return message
 
     def known_term(self, arabic: str) -> KnownTerm | None:
