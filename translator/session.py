@@ -47,6 +47,9 @@ class DeskOptions:
     cursor_blink: bool = True
     """Blinking editor cursor; snapshot tests turn it off."""
 
+    side_follow_seconds: float = 0.4
+    """The side panel's QA and memory follow the typing this long after the last key (not every key)."""
+
 
 class ReviewMemory(Protocol):
     """What the session feeds a translation memory with (translator.store.memory implements it)."""

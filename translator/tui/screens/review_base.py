@@ -263,7 +263,7 @@ class ReviewBase(Screen[None]):
             # QA and memory follow the typing, but not on every key.
             if self._side_timer is not None:
                 self._side_timer.stop()
-            self._side_timer = self.set_timer(0.4, self._refresh_side)
+            self._side_timer = self.set_timer(self.options.side_follow_seconds, self._refresh_side)
 
     def go_to(self, index: int | None) -> None:
         """Make `index` the active paragraph (keeps and saves what was typed)."""
