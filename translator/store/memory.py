@@ -25,12 +25,14 @@ from translator.errors import InputError
 from translator.store.memory_busy import BUSY_TIMEOUT, MACHINE_WAIT, MemoryBusyError, WriteQueue, is_busy
 from translator.store.memory_entry import (
     KEY_SCHEME,
+    MIN_SCORE,
     FuzzyMatch,
     MemoryEntry,
     Origin,
     Via,
     default_creator,
     now_iso,
+    similar,
     source_key,
 )
 from translator.store.memory_schema import COLUMNS, PROVENANCE, SCHEMA, SCHEMA_VERSION, row_entry, sql_filters
@@ -360,20 +362,17 @@ class TranslationMemory:
             rows = self._db.execute("SELECT origin, count(*) FROM segments GROUP BY origin").fetchall()
         return {MACHINE.value: 0, REVIEWED.value: 0, **dict(rows)}
 
-    def fuzzy(self, source: str, limit: int = 5, min_score: float = 50.0) -> list[FuzzyMatch]:
+    def fuzzy(self, source: str, limit: int = 5, min_score: float = MIN_SCORE) -> list[FuzzyMatch]:
         """Stored paragraphs similar to `source`, best first (rapidfuzz ratio on normalised text).
 
         Each stored source appears once, with its reviewed translation if it has one, else the
         machine translation of this memory's model+glossary.
         """
-        from rapidfuzz import fuzz, process
-
         key = source_key(source)
         if not key:
             return []
         keys, values = self._fuzzy_index()
-        found = process.extract(key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=min_score)
-        return [FuzzyMatch(round(score, 1), values[index]) for _, score, index in found]
+        return [FuzzyMatch(score, values[index]) for index, score in similar(key, keys, limit, min_score)]
 
     def _fuzzy_index(self) -> tuple[list[str], list[MemoryEntry]]:
         """Keys and their best entries, rebuilt only when the database changed."""

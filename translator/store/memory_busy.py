@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from translator.errors import InputError
-from translator.store.memory_entry import MemoryEntry, source_key
+from translator.store.memory_entry import FuzzyMatch, MemoryEntry, Origin, similar, source_key
 
 #: Seconds a write waits for another process's write lock before SQLite answers "database is locked".
 BUSY_TIMEOUT = 30.0
@@ -71,6 +71,14 @@ class WriteQueue:
         entry = self.by_key.get(key)
         return entry if entry is not None and entry.model == model and entry.glossary == glossary else None
 
+    def drop(self, entry: MemoryEntry) -> bool:
+        """Take one queued entry out (the translator forgot it before it was saved)."""
+        if entry not in self.entries:
+            return False
+        self.entries.remove(entry)
+        self.by_key = {source_key(e.source): e for e in self.entries}
+        return True
+
     def clear(self) -> int:
         """Forget every queued entry (saved or given up); returns how many there were."""
         count = len(self.entries)
@@ -110,6 +118,26 @@ class WriteQueue:
                     f"{'entry' if count == 1 else 'entries'}: another process holds its write lock "
                     "(a `translator memory import`?)")
         return "" if wait_until(flush, limit) else skipped_message(self.clear(), self.path, limit)
+
+
+def with_queued(found: Sequence[FuzzyMatch], source: str, queued: Sequence[MemoryEntry],
+                gone: Callable[[MemoryEntry], bool], limit: int) -> list[FuzzyMatch]:
+    """The stored matches for `source` (`found`, best first) with the entries still queued behind
+    another process's write lock (`queued`, oldest first), as a lookup will see them once saved:
+    one match per source, reviewed before machine, a queued entry before a stored one of the same
+    origin (it replaces it when saved), the newest queued last-in wins; stored entries whose removal
+    is queued (`gone`) are left out. Queued matches are marked `queued`."""
+    scored = similar(source_key(source), [source_key(e.source) for e in queued], len(queued))
+    best: dict[str, FuzzyMatch] = {}
+
+    def rank(match: FuzzyMatch) -> tuple[bool, bool]:
+        return match.origin is Origin.REVIEWED, match.queued
+
+    for match in [m for m in found if not gone(m.entry)] + [FuzzyMatch(s, queued[i], True) for i, s in sorted(scored)]:
+        key = source_key(match.source)
+        if key not in best or rank(match) >= rank(best[key]):
+            best[key] = match
+    return sorted(best.values(), key=lambda m: -m.score)[:limit]
 
 
 def wait_until(flush: Callable[[float], bool], limit: float) -> bool:

@@ -122,12 +122,32 @@ class MemoryEntry:
         return f"{self.origin.value} ({self.via.value})"
 
 
+#: Least similarity (0–100) of a fuzzy match.
+MIN_SCORE = 50.0
+
+
+def similar(key: str, keys: list[str], limit: int, min_score: float = MIN_SCORE) -> list[tuple[int, float]]:
+    """The indexes of `keys` (source keys) most similar to `key`, best first, with their 0–100
+    score (rapidfuzz ratio, one decimal): the one measure of every fuzzy match."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(key, keys, scorer=fuzz.ratio, limit=limit, score_cutoff=min_score)
+    return [(index, round(score, 1)) for _, score, index in found]
+
+
 @dataclass(frozen=True)
 class FuzzyMatch:
     """A similar stored paragraph and its best translation, with a 0–100 similarity score."""
 
     score: float
     entry: MemoryEntry
+    queued: bool = False
+    """Not in the database yet: waiting there for another process's write lock (translator.store.memory_busy)."""
+
+    @property
+    def label(self) -> str:
+        """The entry's label (`reviewed`, `TMX`...), `reviewed, queued` while it waits to be saved."""
+        return f"{self.entry.label}, queued" if self.queued else self.entry.label
 
     @property
     def source(self) -> str:

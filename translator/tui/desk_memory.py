@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from translator.errors import TranslatorError
 from translator.store.memory import FuzzyMatch, MemoryDamagedError, TranslationMemory
-from translator.store.memory_busy import MemoryBusyError, wait_until
-from translator.store.memory_entry import MemoryEntry
+from translator.store.memory_busy import MemoryBusyError, wait_until, with_queued
+from translator.store.memory_entry import MemoryEntry, Origin, Via
 from translator.workspace import Workspace
 
 #: Seconds a memory write waits in the desk for another process's write lock before it queues.
@@ -152,21 +152,44 @@ class DeskMemory:
             return "memory"
 
     def fuzzy(self, text: str, limit: int) -> list[FuzzyMatch]:
-        """Exact and fuzzy matches under the glossary in use ([] when off or failing)."""
+        """Exact and fuzzy matches under the glossary in use, with the changes still queued behind
+        another process's lock as they will be once saved (marked queued; [] when off or failing)."""
         memory = self.under(self.workspace.fingerprint)
         if memory is None:
             return []
         try:
-            return list(memory.fuzzy(text, limit=limit))
+            found = memory.fuzzy(text, limit=limit + len(self._pending))
         except TranslatorError as exc:
             self._failed(exc)
             return []
         except OSError:
             return []
+        queued = list(memory.queue.entries)  # machine entries under this glossary
+        for change in self._pending:
+            if change.kind == "accept":
+                queued.append(MemoryEntry(change.source, change.target, Origin.REVIEWED, via=Via.DESK))
+            elif change.kind == "unaccept" and change.replaced is not None:
+                queued.append(change.replaced)  # the reviewed entry the un-accept brings back
+        return with_queued(found, text, queued, self._going, limit)
+
+    def _going(self, entry: MemoryEntry) -> bool:
+        """Whether a queued forget or un-accept removes the stored `entry`."""
+        return any((change.kind == "forget" and change.entry_id == entry.id) or
+                   (change.kind == "unaccept" and (change.source, change.target) == (entry.source, entry.target))
+                   for change in self._pending)
 
     def forget(self, entry_id: int) -> bool:
         """Delete one entry; False if it was already gone (or the memory is off); True when queued."""
         return self._change(_Change("forget", entry_id=entry_id)) is not False
+
+    def drop_queued(self, entry: MemoryEntry) -> bool:
+        """Forget an entry still queued (a suggestion marked queued): it is never saved."""
+        for i, change in enumerate(self._pending):
+            if change.kind == "accept" and (change.source, change.target) == (entry.source, entry.target):
+                del self._pending[i]
+                return True
+        memory = self.under(self.workspace.fingerprint)
+        return memory is not None and memory.queue.drop(entry)
 
     # -- another process holding the write lock -------------------------------------------
 

@@ -242,10 +242,15 @@ class DeskServices:
 
     def forget(self, match: FuzzyMatch) -> str:
         """Delete a suggestion's entry from the memory; returns a one-line confirmation."""
-        if not self.desk_memory.forget(match.entry.id):
+        if match.queued:
+            if not self.desk_memory.drop_queued(match.entry):
+                return "That memory entry was already gone."
+            later = " (it was queued, never saved)"
+        elif not self.desk_memory.forget(match.entry.id):
             return "That memory entry was already gone."
-        later = " (saved when the memory is free: another process holds it)" if self.desk_memory.unsaved() else ""
-        return f"Forgot the {match.entry.label} memory entry “{_clip(match.target, 60)}”{later}."
+        else:
+            later = " (saved when the memory is free: another process holds it)" if self.desk_memory.unsaved() else ""
+        return f"Forgot the {match.label} memory entry “{_clip(match.target, 60)}”{later}."
 
     # -- QA ------------------------------------------------------------------------------
 

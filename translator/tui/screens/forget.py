@@ -32,7 +32,7 @@ class ForgetScreen(ModalScreen[int | None]):
         listing = Text()
         for n, s in enumerate(self.suggestions, start=1):
             listing.append(f"{n}  ", style="bold cyan")
-            listing.append(f"{s.entry.label} {s.score:.0f}%  ", style="bold")
+            listing.append(f"{s.label} {s.score:.0f}%  ", style="bold")
             listing.append(s.target)
             when = s.entry.imported or s.entry.updated
             source = f"{s.entry.file} " if s.entry.file else ""

@@ -106,8 +106,8 @@ class SidePanel(VerticalScroll):
                 out.append("\n  no matches", style="dim")
             for n, s in enumerate(suggestions[:3], start=1):
                 out.append(f"\n  alt+{n} ", style="bold cyan")
-                # Where it came from and how close: `reviewed 100%`, `machine 92%`, `TMX 87%`.
-                out.append(f"{s.entry.label} {s.score:.0f}% ",
+                # Where it came from and how close: `reviewed 100%`, `machine 92%`, `TMX 87%`, `reviewed, queued 96%`.
+                out.append(f"{s.label} {s.score:.0f}% ",
                            style="bold green" if s.origin is Origin.REVIEWED else "bold yellow")
                 out.append(_clip(s.target, 120))
                 if s.target == current:
