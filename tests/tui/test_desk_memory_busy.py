@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from textual.widgets import Static
 
-from tests.conftest import FakeEngine
+from tests.conftest import ROOT, FakeEngine
 from tests.reliability.test_memory_busy import finish_import, import_holding_the_lock
 from tests.tui.conftest import ARTICLE, SIZE, DeskFactory, settle
 from tests.tui.test_desk_signals import PtyDesk, wait_for_machine_translation_saved
@@ -168,3 +171,40 @@ def test_sigterm_while_the_memory_stays_busy_exits_in_bounded_time_with_one_line
     assert "(1 reviewed) not saved" in warnings[0] and "translator export" in warnings[0], warnings
     session = DeskSession.open(article)  # the accept is saved in the review file
     assert [session.status(p.index).value for p in session.article.translatable].count("reviewed") == 1
+
+
+def test_the_redo_command_printed_at_quit_re_feeds_the_reviewed_english_of_a_desk_with_output_elsewhere(
+    installed: Settings, folder: Path, tmp_path: Path
+) -> None:
+    """`desk -o OUT` keeps the review files in OUT: the printed export must read them there. The two
+    commands are run as printed (DIR filled in) once the other process let go, and the accepted
+    English reaches the memory."""
+    article, out = folder / ARTICLE, tmp_path / "review out"  # a space: the command must quote it
+    with TranslationMemory.for_folder(folder):
+        pass
+    with import_holding_the_lock(folder, 300):
+        desk = PtyDesk(article, memory=True, args=("-o", str(out)))
+        try:
+            desk.wait_for("English ¶1")
+            wait_for_machine_translation_saved(article, out=out)
+            total = len(DeskSession.open(article).article.translatable)
+            desk.type("\r")  # accept the active paragraph: its memory entry queues
+            desk.wait_for(f"1/{total} reviewed")
+            desk.wait_for("Translation memory busy")
+            os.kill(desk.pid, signal.SIGTERM)
+            desk.wait()
+        finally:
+            desk.close()
+    warnings = re.findall(r"translator: warning: [^\r\n]*", desk.screen_text())
+    assert len(warnings) == 1, desk.screen_text()[-2000:]
+    session = DeskSession.open(article, out_dir=out)
+    accepted = [p for p in session.article.translatable if session.status(p.index) is Status.REVIEWED]
+    assert len(accepted) == 1
+    commands = re.findall(r"`(translator [^`]*)`", warnings[0])
+    assert len(commands) == 2, warnings[0]
+    tmx_dir = tmp_path / "tmx"
+    for command in commands:
+        argv = shlex.split(command.replace("DIR", str(tmx_dir)).replace("NAME", ARTICLE.removesuffix(".ar.txt")))
+        done = subprocess.run([sys.executable, "-m", *argv], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+    assert reviewed(folder) == {accepted[0].text: session.english(accepted[0].index)}

@@ -37,14 +37,14 @@ ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@
 class PtyDesk:
     """A desk process on its own pseudo-terminal (it is the terminal's controlling process)."""
 
-    def __init__(self, article: Path, memory: bool = False) -> None:
+    def __init__(self, article: Path, memory: bool = False, args: tuple[str, ...] = ()) -> None:
         pid, fd = pty.fork()
         if pid == 0:  # child: become the desk
             try:
                 os.chdir(ROOT)
                 os.environ["TERM"] = "xterm-256color"
                 os.execv(sys.executable, [sys.executable, "-m", "translator", "desk", str(article),
-                                          *([] if memory else ["--no-memory"])])
+                                          *([] if memory else ["--no-memory"]), *args])
             finally:
                 os._exit(127)
         self.pid, self.fd = pid, fd
@@ -106,13 +106,13 @@ class PtyDesk:
             self.fd = -1
 
 
-def wait_for_machine_translation_saved(article: Path, timeout: float = 30.0) -> None:
-    """Until the desk has autosaved the demo model's output of every paragraph."""
+def wait_for_machine_translation_saved(article: Path, timeout: float = 30.0, out: Path | None = None) -> None:
+    """Until the desk has autosaved the demo model's output of every paragraph (beside the article or in `out`)."""
     total = len(DeskSession.open(article).article.translatable)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            records = json.loads(state_path(article).read_text(encoding="utf-8"))["paragraphs"].values()
+            records = json.loads(state_path(article, out).read_text(encoding="utf-8"))["paragraphs"].values()
         except (OSError, ValueError):
             records = []
         if len(records) == total and all(r["machine"] is not None for r in records):

@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", dest="fmt", required=True, choices=["md", "txt", "bilingual", "tmx", "xliff", "omegat"])
     p.add_argument("-o", "--output", type=Path, metavar="DIR",
                    help="folder for the exports (default: beside each article); omegat: the project folder")
+    p.add_argument("--reviews", type=Path, metavar="DIR",
+                   help="folder holding the <name>.review.json files (the desk's -o folder; default: beside "
+                        "each article)")
     p.add_argument("--glob", default="*.txt", metavar="PATTERN", help="articles of a folder (default: *.txt)")
     p.add_argument("--reviewed-only", action="store_true", help="md/txt/bilingual: only reviewed paragraphs")
     p.add_argument("--include-machine", action="store_true",
@@ -61,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     for path in articles:
         try:
             done = export_article(path, args.fmt, args.output, args.reviewed_only, args.include_machine,
-                                 args.draft)
+                                 args.draft, args.reviews)
         except (InputError, OSError) as exc:  # one article's failure never stops the others
             failed += 1
             print_error(exc)

@@ -103,8 +103,9 @@ class Exported:
 
 def export_article(article_path: Path, fmt: str, out_dir: Path | None = None,
                    reviewed_only: bool = False, include_machine: bool = False,
-                   draft: bool = False) -> Exported:
+                   draft: bool = False, reviews: Path | None = None) -> Exported:
     """Export one article's work in `fmt` to `out_dir` (default: beside the article).
+    `reviews`: the folder of its review state (a desk opened with `-o`; default: beside the article).
 
     The review state, with paragraphs it lacks filled from the project memory (if there is one).
     `include_machine`: TMX also holds machine English, marked machine with its model.
@@ -123,7 +124,7 @@ def export_article(article_path: Path, fmt: str, out_dir: Path | None = None,
     if memory_path(article.path.parent).is_file():
         memory = TranslationMemory.for_folder(article.path.parent)
     try:
-        state = with_memory(article, load_review(article.path), memory)
+        state = with_memory(article, load_review(article.path, reviews), memory)
         if fmt == "tmx":
             units = tmx_units(article, state, memory, include_machine)
             write_tmx(target, units)

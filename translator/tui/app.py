@@ -178,7 +178,7 @@ class TranslatorApp(App[None]):
         # Widgets may already be gone here: save through the session, not the editor.
         for screen in self.review_screens():
             screen.close_session(from_editor=False)
-        self.memory_report = self.services.close()  # waits a few seconds at most for a busy memory
+        self.memory_report = self.services.close(self.options.out_dir)  # waits a few s at most for a busy memory
 
     def active_bindings_table(self, screen: Screen[object]) -> list[tuple[str, str]]:
         """(keys, description) of every binding of `screen` and of the app, for the help screen."""

@@ -18,8 +18,10 @@ No Textual here.
 
 from __future__ import annotations
 
+import shlex
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from translator.errors import TranslatorError
 from translator.store.memory import FuzzyMatch, MemoryDamagedError, TranslationMemory
@@ -265,9 +267,10 @@ class DeskMemory:
         return (f"Translation memory busy: another process holds {path} (a `translator memory import`?); "
                 f"{count} {'entry' if count == 1 else 'entries'} will be saved when it frees (your review is saved).")
 
-    def close(self, wait: float = QUIT_WAIT) -> str:
+    def close(self, wait: float = QUIT_WAIT, reviews: Path | None = None) -> str:
         """Save what is queued, waiting at most `wait` s for the lock, and close; "" when all was
-        saved, else the one line saying what was not and how to redo it."""
+        saved, else the one line saying what was not and how to redo it (the export reads the review
+        files from `reviews`, the desk's `-o` folder, when they are not beside the articles)."""
         saved = not self.unsaved() or wait_until(self._flush, wait)
         reviewed = sum(1 for change in self._pending if change.kind != "forget")
         lost = self.unsaved()
@@ -279,8 +282,9 @@ class DeskMemory:
         self._pending.clear()
         if saved or not lost:
             return ""
-        folder = self.workspace.folder
-        redo = (f"; the reviewed English is in the review files: `translator export {folder} --format tmx -o DIR` "
-                f"then `translator memory --folder {folder} import DIR/NAME.tmx` adds it" if reviewed else "")
+        folder = shlex.quote(str(self.workspace.folder))
+        where = f" --reviews {shlex.quote(str(reviews))}" if reviews is not None else ""
+        redo = (f"; the reviewed English is in the review files: `translator export {folder}{where} --format tmx "
+                f"-o DIR` then `translator memory --folder {folder} import DIR/NAME.tmx` adds it" if reviewed else "")
         return (f"{lost} translation memory {'change' if lost == 1 else 'changes'} ({reviewed} reviewed) not saved "
                 f"to {path}: another process held its write lock for {wait:g} s{redo}")

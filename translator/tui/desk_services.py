@@ -266,10 +266,10 @@ class DeskServices:
         """Where the session's English is saved."""
         return english_path(session.article.path, session.out_dir)
 
-    def close(self) -> str:
+    def close(self, reviews: Path | None = None) -> str:
         """Close the memory (a bounded wait for what another process's lock kept queued); "" or
-        the one line saying what was not saved and how to redo it."""
-        return self.desk_memory.close()
+        the one line saying what was not saved and how to redo it (`reviews`: the desk's -o folder)."""
+        return self.desk_memory.close(reviews=reviews)
 
 
 def _clip(text: str, limit: int) -> str:
