@@ -1,4 +1,4 @@
-"""Provides `translator glossary check|add|match`: validate, extend and try out glossaries."""
+"""Provides `translator glossary check|add|unavoid|match`: validate, extend and try out glossaries."""
 
 from __future__ import annotations
 
@@ -26,12 +26,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="default: term for a new entry; an extended entry keeps its own")
     add.add_argument("--alt", action="append", default=[], help="accepted English alternative (repeatable)")
     add.add_argument("--avoid", action="append", default=[], metavar="TEXT",
-                     help="known wrong English rendering the model must not produce, QA flags (repeatable)")
+                     help="known wrong English rendering the model must not produce, QA flags (repeatable; "
+                          "take one out with `glossary unavoid`)")
     add.add_argument("--note", default="", help="note for translators")
     add.add_argument("--file", type=Path,
                      help="glossary file to extend (default: in the configured glossary folder, the file that "
                           "already holds the Arabic, else the type's file)")
     add.set_defaults(func=run_add)
+    unavoid = gsub.add_parser("unavoid", help="take renderings out of an entry's avoid list, keeping the file's "
+                                              "comments and order")
+    unavoid.add_argument("--ar", required=True, action="append", help="Arabic form of the entry")
+    unavoid.add_argument("--avoid", required=True, action="append", metavar="TEXT",
+                         help="avoided rendering to take out, any case (repeatable)")
+    unavoid.add_argument("--file", type=Path,
+                         help="glossary file of the entry (default: in the configured glossary folder, the file "
+                              "that holds the Arabic)")
+    unavoid.set_defaults(func=run_unavoid)
     match = gsub.add_parser("match", help="show the glossary terms found in an Arabic file")
     match.add_argument("file", type=Path, help="Arabic text file")
     match.add_argument("--glossary", type=Path, action="append", help="glossary file or folder (default: configured)")
@@ -89,6 +99,26 @@ def run_add(args: argparse.Namespace) -> int:
     print(line)
     if added.shadowed_by is not None:
         print(f"note: {added.shadowed_by.where} ({added.shadowed_by.en}) is a later layer and still overrides it")
+    return 0
+
+
+def run_unavoid(args: argparse.Namespace) -> int:
+    """Take avoided renderings out of an entry (glossary.yaml_edit.remove_avoid)."""
+    from translator.config import load_settings
+    from translator.errors import GlossaryError
+    from translator.glossary.layers import file_holding
+    from translator.glossary.yaml_edit import remove_avoid
+
+    path = args.file
+    if path is None:
+        first = Path(load_settings().glossary_paths[0])
+        path = file_holding(first, args.ar) if first.exists() else None
+        if path is None:
+            raise GlossaryError([f"{first}: no entry for {args.ar[0]} in the configured glossary; "
+                                 "give the file that holds it with --file"])
+    entry, removed = remove_avoid(path, args.ar, args.avoid)
+    left = f"avoid: {', '.join(entry.avoid)}" if entry.avoid else "it avoids nothing now"
+    print(f"{entry.where}: {' / '.join(entry.ar)} → {entry.en} no longer avoids {', '.join(removed)}; {left}")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Provides write_entry()/add_entry(): a glossary file gets a new entry, or its own entry for the
 same Arabic and English is extended (spelling variants, alternatives, avoided renderings, a
-note, the type), keeping the file's comments and order either way.
+note, the type), keeping the file's comments and order either way; and remove_avoid(): avoided
+renderings taken out of the file's own entry, the same way.
 
 The new text is validated as a whole, by the same checks as a hand-written file, before it is
 written (atomically): a bad entry, a conflict, or an `avoid:` rendering in Arabic script or inside
@@ -118,6 +119,49 @@ def write_entry(
     return Written(parsed.entries[index], own is not None and own.en == en)
 
 
+def remove_avoid(
+    path: Path, ar: str | Sequence[str], renderings: Sequence[str]
+) -> tuple[GlossaryEntry, tuple[str, ...]]:
+    """Take avoided renderings (case folded) out of the file's own entry for the Arabic, keeping
+    the file's comments and order; the `avoid:` field goes when none is left.
+
+    Returns:
+        The entry as loaded back, and the renderings taken out (as the entry spelled them).
+
+    Raises:
+        GlossaryError: the file is missing or invalid, it has no entry for the Arabic, or a
+            rendering is not one the entry avoids (one line each); nothing is written.
+    """
+    path = Path(path)
+    forms = [a.strip() for a in ([ar] if isinstance(ar, str) else ar) if a.strip()]
+    name = forms[0] if forms else "(no Arabic)"
+    if not path.is_file():
+        raise GlossaryError([f"{path}: glossary file not found; give the file that holds {name}"])
+    old = path.read_text(encoding="utf-8-sig")
+    current = parse_text(old, path)
+    if current.problems:
+        raise GlossaryError(current.problems + [f"{path}: fix these problems before editing entries"])
+    keys = {match_key(f) for f in forms}
+    own = next((e for e in current.entries if keys & {match_key(f) for f in e.ar}), None)
+    if own is None:
+        raise GlossaryError([f"{path}: cannot remove an avoided rendering of {name}: the file has no entry for "
+                             f"{name}; the file is unchanged"])
+    drop = {r.strip().casefold() for r in renderings if r.strip()}
+    has = f"it avoids: {', '.join(own.avoid)}" if own.avoid else "it avoids none"
+    unknown = [r.strip() for r in renderings if r.strip().casefold() not in {a.casefold() for a in own.avoid}]
+    if unknown or not drop:
+        raise GlossaryError([f"{own.where}: '{r}' is not an avoided rendering of {own.ar[0]} → {own.en} ({has}); "
+                             "the file is unchanged" for r in unknown or ["(none given)"]])
+    index = current.entries.index(own)
+    new = _rewritten(old, index, own, {"avoid": tuple(a for a in own.avoid if a.casefold() not in drop)})
+    parsed = parse_text(new, path)
+    if parsed.problems or len(parsed.entries) != len(current.entries):
+        head = f"{own.where}: cannot edit the entry {own.ar[0]} → {own.en}"
+        raise GlossaryError(_refused(parsed.problems, path, head))
+    atomic_write_text(path, new)
+    return parsed.entries[index], tuple(a for a in own.avoid if a.casefold() in drop)
+
+
 def _clean(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in values or ())
 
@@ -153,13 +197,18 @@ def _extended(text: str, index: int, own: GlossaryEntry, forms: list[str], type:
     before: dict[str, _Value] = {"ar": own.ar, "alt": own.alt, "avoid": own.avoid, "type": own.type,
                                  "note": own.note}
     changed = {k: v for k, v in merged.items() if v != before[k]}
-    if not changed:
-        return None
+    return _rewritten(text, index, own, changed) if changed else None
+
+
+def _rewritten(text: str, index: int, own: GlossaryEntry, changed: dict[str, _Value]) -> str:
+    """`text` with fields of entry number `index` (`own`) given new values (in FIELDS order); an
+    empty list drops its field (its line, when the field starts one)."""
     root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     assert isinstance(root, yaml.SequenceNode)  # the text parsed as a list of entries
     node = root.value[index]
     if node.flow_style:  # `- {ar: …, en: …}`: written again whole, in flow style
-        data = {"en": own.en, **merged}
+        data: dict[str, _Value] = {"ar": own.ar, "en": own.en, "alt": own.alt, "avoid": own.avoid,
+                                   "type": own.type, "note": own.note, **changed}
         whole = {k: _plain(k, data[k]) for k in FIELDS if data.get(k)}
         return text[:node.start_mark.index] + _flow(whole) + text[node.end_mark.index:]
     fields = {str(k.value): (k, v) for k, v in node.value}
@@ -169,9 +218,14 @@ def _extended(text: str, index: int, own: GlossaryEntry, forms: list[str], type:
     for name, value in changed.items():  # in FIELDS order
         if name in fields:  # the key and its value (block list items too) become one line
             key_node, value_node = fields[name]
-            edits.append((key_node.start_mark.index, _value_end(text, value_node),
-                          f"{name}: {_flow(_plain(name, value))}"))
-        else:  # a new line after the line of the field that comes before it in FIELDS order
+            start, end = key_node.start_mark.index, _value_end(text, value_node)
+            line_start = text.rfind("\n", 0, start) + 1
+            if value == () and not text[line_start:start].strip():  # dropped: its whole line(s)
+                line_end = text.find("\n", end)
+                edits.append((line_start, len(text) if line_end < 0 else line_end + 1, ""))
+            else:
+                edits.append((start, end, f"{name}: {_flow(_plain(name, value))}"))
+        elif value != ():  # a new line after the line of the field that comes before it in FIELDS order
             anchor = [f for f in FIELDS[:FIELDS.index(name)] if f in fields][-1]  # ar at least
             line_end = text.find("\n", _value_end(text, fields[anchor][1]))
             at = len(text) if line_end < 0 else line_end
