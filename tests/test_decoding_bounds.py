@@ -68,7 +68,7 @@ def test_repetition_guard_reaches_the_model(package_dir: Path) -> None:
     for size, repeats in ((0, True), (1, False)):
         engine = ArgosEngine(package_dir, Settings(device="cpu", no_repeat_ngram_size=size))
         engine.load()
-        [(_, [[pieces, *_]])] = engine._finished(engine._submit([engine.encode(sentence)], 1, [()]))
+        [(_, [[pieces, *_]])] = list(engine._decode([engine.encode(sentence)], 1, [()]))
         assert (len(pieces) > len(set(pieces))) is repeats, pieces
 
 

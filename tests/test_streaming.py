@@ -62,18 +62,33 @@ def test_enforcement_starts_before_the_model_has_finished(home: Path, demo_model
     assert seen_at and seen_at[0] < engine.decoded  # the first sentence was enforced mid-call
 
 
-def test_queueing_a_call_does_not_wait_for_its_decoding(home: Path, demo_model_file: Path) -> None:
-    """CTranslate2's automatic queue size blocked the caller until all but a few sub-batches were
-    decoded (2.5 s of a 4.5 s call with the random transformer-base): no sentence came back early."""
+def test_a_call_is_queued_a_few_sub_batches_ahead_so_stopping_it_stops_the_model(
+        home: Path, demo_model_file: Path) -> None:
+    """Queued all at once (CTranslate2's automatic queue blocked the caller until all but a few
+    sub-batches were decoded, so nothing streamed; an unbounded queue kept decoding a whole call
+    after Ctrl-C: 41 s), a call now keeps a few sub-batches per thread queued ahead."""
     engine = _demo(home, demo_model_file)
     engine.load()
+    real = engine._translator
+    queued: list[int] = []
+
+    class Spy:
+        def translate_batch(self, batch, **options):  # type: ignore[no-untyped-def]
+            queued.append(len(batch))
+            return real.translate_batch(batch, **options)
+
+    engine._translator = Spy()
     words = LONG.split("،")[0].split()
     sentences = [" ".join(words[: 1 + k % len(words)] * (1 + k // len(words))) + "." for k in range(60)]
     tokens = [engine.encode(s) for s in sentences]
-    queued = engine._submit(tokens, 1, [()] * len(tokens))
-    done = sum(all(r.done() for r in results) for _, results in queued)
-    assert len(queued) >= 30 and done < len(queued) // 2, (done, len(queued))
-    list(engine._finished(queued))
+    total = len(engine._sub_batches(tokens, [()] * len(tokens)))
+    ahead = max(2, engine.QUEUE_AHEAD * engine.settings.inter_threads)
+    stream = engine._decode(tokens, 1, [()] * len(tokens))
+    next(stream)  # the first sub-batch is back while most are not even queued
+    assert len(queued) == ahead + 1 < total, (len(queued), total)
+    stream.close()  # the caller stops (Ctrl-C, an error): nothing more is queued
+    assert len(queued) == ahead + 1
+    assert sum(len(members) for members, _ in engine._decode(tokens, 1, [()] * len(tokens))) == len(tokens)
 
 
 def test_batch_progress_moves_sentence_by_sentence_within_one_call(tmp_path: Path, home: Path,

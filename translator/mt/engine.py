@@ -8,8 +8,10 @@ lazily so the CLI starts fast.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,10 @@ from typing import Any, Protocol, runtime_checkable
 from translator.config import Settings
 from translator.errors import EngineError, InputError
 from translator.fileio import read_user_bytes
-from translator.text.segment import split_long
+from translator.text.segment import join_chunks, split_long
+
+#: Piece sequences a sentence may not decode (CTranslate2's suppress_sequences).
+Suppressed = tuple[tuple[str, ...], ...]
 
 #: metadata.json is a few hundred bytes; one beyond this is refused (a whitespace bomb).
 MAX_METADATA_BYTES = 1024 * 1024
@@ -144,6 +149,9 @@ class ArgosEngine:
     call through inter_threads), so a desk worker and a background fill can share it.
     """
 
+    QUEUE_AHEAD = 4
+    """Sub-batches queued per CTranslate2 thread beyond the one being awaited (see _decode)."""
+
     max_sentence_tokens = 200
     """Longer sentences are cut at clause marks first (see segment.split_long): models trained
     on sentences translate run-ons badly, CTranslate2 truncates inputs over 1024 tokens and
@@ -226,7 +234,7 @@ class ArgosEngine:
         """Translate many sentences in one batched call; output i translates input i.
 
         Identical sentences are translated once, the rest in length-sorted, token-budgeted
-        batches (see `_submit`); a sentence over `max_sentence_tokens` is
+        batches (see `_sub_batches`); a sentence over `max_sentence_tokens` is
         translated in clause-sized chunks whose English is joined with spaces. Blank inputs give "". Beam search is
         deterministic: the same input and model give the same output.
         """
@@ -251,8 +259,9 @@ class ArgosEngine:
                          avoid: Sequence[Sequence[str]] | None = None) -> Iterator[tuple[int, list[str]]]:
         """translate_nbest's hypotheses, sentence by sentence as the model finishes them.
 
-        The whole call is queued at once (so the batches are the same), then each sentence is
-        handed over when its last part is decoded, while CTranslate2's threads go on with the rest.
+        The call's sub-batches are planned at once (so they are the same), queued a few ahead
+        (_decode), and each sentence is handed over when its last part is decoded, while
+        CTranslate2's threads go on with the rest.
         """
         n = max(1, min(self.settings.hypotheses if n is None else n, self.settings.beam_size))
         bans = [tuple(dict.fromkeys(a)) for a in avoid] if avoid is not None else [()] * len(sentences)
@@ -276,10 +285,8 @@ class ArgosEngine:
         tokens = [self.encode(p) for p, _ in pieces]
         done: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         try:
-            with self._lock:
-                queued = self._submit(tokens, n, [self._suppressed(ban) for _, ban in pieces])
             self.calls += len(tokens)
-            for members, hypotheses in self._finished(queued):
+            for members, hypotheses in self._decode(tokens, n, [self._suppressed(ban) for _, ban in pieces]):
                 for m, hyps in zip(members, hypotheses):
                     self.decoded += len(hyps[0])
                     done[pieces[m]] = [self._detokenize(h) for h in hyps]
@@ -287,19 +294,13 @@ class ArgosEngine:
                         waiting[key] -= 1
                         if waiting[key]:
                             continue
-                        english = self._assemble([done[c, key[1]] for c in chunks[key[0]]])
+                        english = join_chunks([done[c, key[1]] for c in chunks[key[0]]])
                         for i in where[key]:
                             yield i, english
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"{self.info.path}: translation failed ({_first_line(exc)})") from None
 
-    @staticmethod
-    def _assemble(parts: list[list[str]]) -> list[str]:
-        """A chunked sentence's hypotheses: hypothesis k of each chunk (or its last one), joined."""
-        count = max(len(p) for p in parts)
-        return [" ".join(h for p in parts if (h := p[min(k, len(p) - 1)])) for k in range(count)]
-
-    def _suppressed(self, avoid: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    def _suppressed(self, avoid: tuple[str, ...]) -> Suppressed:
         """`avoid` as target pieces, as the model would decode each text inside a sentence."""
         return tuple(dict.fromkeys(tuple(self._target_sp.encode(text, out_type=str)) for text in avoid if text.strip()))
 
@@ -322,54 +323,67 @@ class ArgosEngine:
     def _length(self, text: str) -> int:
         return len(self._sp.encode(text))
 
-    def _submit(self, tokens: list[list[str]], n: int,
-                suppress: Sequence[tuple[tuple[str, ...], ...]]) -> list[tuple[list[int], Any]]:
-        """Queue the tokenised sentences on CTranslate2 and return (members, async results) per sub-batch.
+    def _sub_batches(self, tokens: list[list[str]],
+                     suppress: Sequence[Suppressed]) -> list[tuple[list[int], Suppressed]]:
+        """The sentences' sub-batches, (members, suppressed sequences), biggest first.
 
         A sub-batch only ever holds sentences of one length, so no sentence is padded: its
         English depends on itself alone, never on which other sentences (files, chunks, a
         resumed or forced run) share the call. Mixed-length batches padded the shorter
         sentences, and with some CPU kernels (oneDNN on AVX2, as on AMD) padding changed their
-        English (bench/batch_invariance.py, which also measures the cost). Each length goes in
-        one asynchronous call with its decoding cap; the calls run side by side on
-        CTranslate2's `inter_threads` translators. `suppress[i]`: piece sequences sentence i may
-        not decode; CTranslate2 applies them to a whole call, so sentences with other
-        suppressions go in other calls. The biggest sub-batches go first, so the threads end
-        together on small ones.
+        English (bench/batch_invariance.py, which also measures the cost). `suppress[i]`: piece
+        sequences sentence i may not decode; CTranslate2 applies them to a whole call, so
+        sentences with other suppressions go in other sub-batches. The biggest go first
+        (longest-processing-time order), so CTranslate2's threads end together on small ones.
         """
         order = sorted(range(len(tokens)), key=lambda i: (len(tokens[i]), i))
-        target_prefix = self.info.target_prefix.split()
         bans = list(suppress) or [()] * len(tokens)
-        groups: dict[tuple[int, tuple[tuple[str, ...], ...]], list[int]] = {}
+        groups: dict[tuple[int, Suppressed], list[int]] = {}
         for i in order:
             groups.setdefault((len(tokens[i]), bans[i]), []).append(i)
-        queued = []
         work = sorted(groups.items(), key=lambda g: -len(g[1]) * (g[0][0] + self.decoding_cap(g[0][0])))
-        for (length, ban), members in work:
-            cap = self.decoding_cap(length)
-            batch = [tokens[i] for i in members]
-            prefix = [target_prefix] * len(batch) if target_prefix else None
-            queued.append((members, self._translator.translate_batch(
+        return [(members, ban) for (_, ban), members in work]
+
+    def _decode(self, tokens: list[list[str]], n: int,
+                suppress: Sequence[Suppressed]) -> Iterator[tuple[list[int], list[list[list[str]]]]]:
+        """(members, their `n` best hypotheses as pieces) per sub-batch, as they are decoded.
+
+        Each sub-batch is one asynchronous call with its decoding cap, run side by side on
+        CTranslate2's `inter_threads` translators. At most QUEUE_AHEAD per thread are queued
+        ahead of the one awaited: the threads never wait for work, the caller gets each
+        sub-batch as soon as it is done, and a caller that stops (Ctrl-C, an error) leaves only
+        those few to finish, not the whole call (that took 41 s after Ctrl-C with a 109-sentence call).
+        """
+        work = iter(self._sub_batches(tokens, suppress))
+        window = max(2, self.QUEUE_AHEAD * self.settings.inter_threads)
+        queued: deque[tuple[list[int], Any]] = deque()
+        for members, ban in itertools.islice(work, window):
+            queued.append((members, self._queue([tokens[i] for i in members], n, ban)))
+        while queued:
+            members, results = queued.popleft()
+            hypotheses = [list(result.result().hypotheses) or [[]] for result in results]
+            for more, ban in itertools.islice(work, 1):
+                queued.append((more, self._queue([tokens[i] for i in more], n, ban)))
+            yield members, hypotheses
+
+    def _queue(self, batch: list[list[str]], n: int, ban: Suppressed) -> Any:
+        """One sub-batch (sentences of one length) queued on CTranslate2; its async results."""
+        target_prefix = self.info.target_prefix.split()
+        with self._lock:
+            return self._translator.translate_batch(
                 batch,
-                target_prefix=prefix,
+                target_prefix=[target_prefix] * len(batch) if target_prefix else None,
                 max_batch_size=self.settings.max_batch_tokens,
                 batch_type="tokens",
                 beam_size=self.settings.beam_size,
                 num_hypotheses=n,
                 length_penalty=0.2,
                 replace_unknowns=True,
-                max_decoding_length=cap + len(target_prefix),
+                max_decoding_length=self.decoding_cap(len(batch[0])) + len(target_prefix),
                 no_repeat_ngram_size=self.settings.no_repeat_ngram_size,
                 suppress_sequences=[list(seq) for seq in ban] or None,
                 asynchronous=True,
-            )))
-        return queued
-
-    @staticmethod
-    def _finished(queued: list[tuple[list[int], Any]]) -> Iterator[tuple[list[int], list[list[list[str]]]]]:
-        """(members, their hypotheses as pieces) per sub-batch, in the order they were queued."""
-        for members, results in queued:
-            yield members, [list(result.result().hypotheses) or [[]] for result in results]
+            )
 
     def _detokenize(self, pieces: list[str]) -> str:
         target_prefix = self.info.target_prefix.split()

@@ -140,3 +140,10 @@ def _split_words(text: str, max_len: int, length: Callable[[str], int]) -> list[
         else:
             chunks.append(word)  # a single over-long "word" is kept whole
     return chunks
+
+
+def join_chunks(parts: list[list[str]]) -> list[str]:
+    """The hypotheses of a sentence translated in split_long's chunks (each chunk's, best first):
+    hypothesis k is hypothesis k of each chunk (or the chunk's last one), joined with spaces."""
+    count = max(len(p) for p in parts)
+    return [" ".join(h for p in parts if (h := p[min(k, len(p) - 1)])) for k in range(count)]
