@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Select
 
 from tests.conftest import FakeEngine
 from tests.tui.conftest import ARTICLE, SIZE, DeskFactory, settle
@@ -211,3 +211,34 @@ async def test_add_term_avoid_for_an_existing_term_writes_yaml_and_retranslates_
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert errors and "avoided rendering 'Phone Call' is part of the accepted English" in errors[-1]
         assert "avoid: [telephone call, call by phone]" in project.read_text(encoding="utf-8")
+
+
+async def test_add_term_into_another_file_of_the_folder_holding_the_arabic_is_refused_in_one_line(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine
+) -> None:
+    # the same decision as `glossary add --file` (glossary/adding): a second entry in the same
+    # folder would be a duplicate; the form stays open with the typing and the file is unchanged
+    app = make_desk(folder / ARTICLE, engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        held = screen.services.glossary.lookup("تركيا")
+        assert held is not None
+        sibling = next(f for f in screen.services.glossary_files()
+                       if f.parent == Path(held.file).parent and f.name != Path(held.file).name)
+        before = sibling.read_bytes()
+        await pilot.press("ctrl+g")
+        form = app.screen
+        assert isinstance(form, AddTermScreen)
+        form.query_one("#term-arabic", Input).value = "تركيا"
+        form.query_one("#term-english", Input).value = held.en
+        form.query_one("#term-avoid", Input).value = "Turkiye"
+        form.query_one("#term-file", Select).value = sibling
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#term-avoid", Input).value == "Turkiye"
+        error = [n.message for n in app._notifications if n.severity == "error"][-1]
+        assert f"already listed at {held.where}" in error and f"add to {held.file} instead" in error, error
+        assert error.splitlines()[0].endswith("the file is unchanged")  # one line, then the form's own hint
+        assert sibling.read_bytes() == before
