@@ -152,3 +152,32 @@ async def test_accepting_a_paragraph_translated_without_the_project_glossary_cle
         await settle(pilot)
         assert screen.services.degraded_translation(screen.session, hit)
         assert screen._row(hit).has_class("-glossary-flag")
+
+
+async def test_the_broken_glossary_line_stays_one_line_in_80_columns(
+    make_desk: DeskFactory, folder: Path, engine: FakeEngine, tmp_path: Path
+) -> None:
+    """A project folder deep in the file system: the path's middle gives way (…), the file name,
+    line and column and the message's end stay; a wider terminal shows more of it."""
+    deep = tmp_path / "projects" / "newsroom-arabic-desk" / "incoming" / "2026-11-30" / "agency-feeds"
+    deep.mkdir(parents=True)
+    for article in folder.glob("*.txt"):
+        article.rename(deep / article.name)
+    (deep / "glossary.yaml").write_text(BROKEN, encoding="utf-8")
+    app = make_desk(deep / ARTICLE, engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        widget = screen.query_one("#glossary-banner", Static)
+        full = screen.services.glossary_error
+        assert len(full) > 80  # the reproduction: this took 5 lines under the header
+        assert widget.size.height == 1
+        line = widget.render_line(0).text.strip()
+        assert "glossary.yaml:2:7:" in line and "…" in line, line
+        assert line.endswith("under 'alt')"), line
+        await pilot.resize_terminal(200, 40)
+        await settle(pilot)
+        wide = widget.render_line(0).text.strip()
+        assert widget.size.height == 1 and "glossary.yaml:2:7:" in wide and "shipped" in wide, wide
+        assert len(wide) > len(line)

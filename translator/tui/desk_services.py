@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from translator.text.one_line import fit_problem
 from translator.glossary.enforce import GlossaryEnforcer
 from translator.glossary.layers import Glossary
 from translator.glossary.matcher import Match
@@ -89,14 +90,24 @@ class DeskServices:
         """Fingerprint of the glossary in use ("" without one)."""
         return self.workspace.fingerprint
 
-    def degraded_line(self) -> str:
-        """One line while the glossary is degraded (what, where, what to do); "" when it is whole."""
+    def degraded_line(self, width: int | None = None) -> str:
+        """One line while the glossary is degraded (what, where, what to do); "" when it is whole.
+        With `width`, at most that many cells: the shorter wordings, then the path's middle, then the
+        message's middle give way; file:line:col and the message's end stay."""
         problems = self.glossary_error.splitlines()
         if not problems:
             return ""
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        return (f"Project glossary not in use: {problems[0]}{more} — shipped glossaries only until the file is "
-                "fixed; the marked paragraphs are re-translated then.")
+        wordings = [
+            ("Project glossary not in use: ", f"{more} — shipped glossaries only until the file is fixed; "
+                                             "the marked paragraphs are re-translated then."),
+            ("Project glossary not in use: ", f"{more} — shipped glossaries only until it is fixed."),
+            ("Glossary not in use (shipped ones until fixed): ", more),
+            ("Glossary not in use: ", more),
+        ]
+        if width is None:
+            return f"{wordings[0][0]}{problems[0]}{wordings[0][1]}"
+        return fit_problem(problems[0], width, wordings)
 
     def degraded_translation(self, session: DeskSession, index: int) -> bool:
         """True if the paragraph's machine English was enforced with the degraded glossary in use

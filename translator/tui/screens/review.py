@@ -20,6 +20,7 @@ from translator.tui.screens.forget import ForgetScreen
 from translator.tui.screens.help import HelpScreen, bindings_table, editor_keys
 from translator.tui.screens.listing import ListingScreen
 from translator.tui.screens.review_base import DEMO_BANNER, NO_MODEL_BANNER, ReviewBase
+from translator.tui.widgets import FittedLine
 
 __all__ = ["DEMO_BANNER", "NO_MODEL_BANNER", "ReviewScreen"]
 
@@ -288,10 +289,8 @@ class ReviewScreen(ReviewBase):
             banner.set_class(not line, "-hidden")
 
     def _refresh_glossary_banner(self) -> None:
-        line = self.services.degraded_line()
-        banner = self.query_one("#glossary-banner", Static)
-        banner.update(Text(line))
-        banner.set_class(not line, "-hidden")
+        degraded = bool(self.services.degraded_line())
+        self.query_one("#glossary-banner", FittedLine).show(self.services.degraded_line if degraded else None)
 
     def reenforce_stale(self) -> None:
         """Re-translate untouched machine paragraphs enforced with another glossary (not while degraded)."""

@@ -29,7 +29,7 @@ from translator.store.review_writer import ReviewWriter
 from translator.tui.desk_services import DeskServices
 from translator.tui.messages import MachineTranslated, TranslationFinished
 from translator.tui.mt_service import DeskTranslator
-from translator.tui.widgets import DeskHeader, EnglishEditor, ParagraphRow, SidePanel, SourceText
+from translator.tui.widgets import DeskHeader, EnglishEditor, FittedLine, ParagraphRow, SidePanel, SourceText
 
 NO_MODEL_BANNER = (
     "No translation model installed: type the English yourself, glossary terms are highlighted. "
@@ -97,7 +97,7 @@ class ReviewBase(Screen[None]):
         yield DeskHeader(id="desk-header")
         banner = self._banner()
         yield Static(Text(banner), id="banner", classes="" if banner else "-hidden")
-        yield Static(id="glossary-banner", classes="-hidden")
+        yield FittedLine(id="glossary-banner", classes="-hidden")
         yield Static(id="memory-banner", classes="-hidden")
         with VerticalScroll(id="document"):
             number = 0
