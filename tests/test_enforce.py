@@ -15,7 +15,7 @@ from translator.glossary.enforce import (
     GlossaryEnforcer,
     enforcer_from_settings,
 )
-from translator.glossary.layers import add_entry, load_glossary, project_glossary_path
+from translator.glossary.layers import load_glossary, project_glossary_path, write_entry
 from translator.glossary.repair import TermResult, takes_article, verify_terms
 from translator.mt.pipeline import translate_paragraphs
 
@@ -215,7 +215,7 @@ def test_pipeline_with_fake_engine(enforcer: GlossaryEnforcer) -> None:
 def test_enforcer_from_settings_uses_project_glossary(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path / "home", glossary_paths=(SHIPPED_GLOSSARY_DIR,))
     assert enforcer_from_settings(settings).prepare("عقيلة صالح")[0] == "عقيلة صالح"
-    add_entry(project_glossary_path(tmp_path), "عقيلة صالح", "Aguila Saleh", "person")
+    write_entry(project_glossary_path(tmp_path), "عقيلة صالح", "Aguila Saleh", "person")
     project = enforcer_from_settings(settings, tmp_path)
     model_input, plan = project.prepare("وعقيلة صالح")
     assert model_input == "و QX"

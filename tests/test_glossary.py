@@ -12,10 +12,10 @@ from translator.config import SHIPPED_GLOSSARY_DIR, Settings
 from translator.errors import GlossaryError
 from translator.glossary.layers import (
     Glossary,
-    add_entry,
     load_for_folder,
     load_glossary,
     project_glossary_path,
+    write_entry,
 )
 from translator.glossary.yaml_file import GlossaryEntry, parse_text
 
@@ -138,7 +138,7 @@ def test_project_glossary_for_folder(tmp_path: Path) -> None:
     articles.mkdir()
     settings = Settings(home=tmp_path / "home", glossary_paths=(shipped,))
     assert load_for_folder(settings, articles).lookup("سرت") is None
-    add_entry(project_glossary_path(articles), "سرت", "Sirte", "place")
+    write_entry(project_glossary_path(articles), "سرت", "Sirte", "place")
     assert project_glossary_path(articles) == articles / "glossary.yaml"
     assert load_for_folder(settings, articles).lookup("سرت").en == "Sirte"
     article = write(articles, "a.ar.txt", "سرت")
@@ -157,7 +157,8 @@ def test_fingerprint_tracks_content(tmp_path: Path) -> None:
 
 def test_add_keeps_comments_and_order(tmp_path: Path) -> None:
     path = write(tmp_path, "g.yaml", GOOD)
-    entry = add_entry(path, ["سرت", "سرتة"], "Sirte", "place", alt=["Sirt"], note="coastal city: Gaddafi's home town")
+    entry = write_entry(path, ["سرت", "سرتة"], "Sirte", "place", alt=["Sirt"],
+                        note="coastal city: Gaddafi's home town").entry
     text = path.read_text(encoding="utf-8")
     assert text.startswith(GOOD)
     assert "# Libya's capital" in text
@@ -168,22 +169,22 @@ def test_add_keeps_comments_and_order(tmp_path: Path) -> None:
 def test_add_refuses_conflict_and_leaves_file(tmp_path: Path) -> None:
     path = write(tmp_path, "g.yaml", GOOD)
     with pytest.raises(GlossaryError, match="conflict: 'طرابلس' → 'Tarabulus'"):
-        add_entry(path, "طرابلس", "Tarabulus", "place")
+        write_entry(path, "طرابلس", "Tarabulus", "place")
     with pytest.raises(GlossaryError, match="not Arabic script"):
-        add_entry(path, "Sirte", "Sirte", "place")
+        write_entry(path, "Sirte", "Sirte", "place")
     assert path.read_text(encoding="utf-8") == GOOD
 
 
 def test_add_to_file_without_final_newline(tmp_path: Path) -> None:
     path = write(tmp_path, "g.yaml", GOOD.rstrip("\n"))
-    add_entry(path, "سرت", "Sirte", "place")
+    write_entry(path, "سرت", "Sirte", "place")
     assert len(load_glossary([path])) == 3
 
 
 def test_add_to_broken_file_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "g.yaml", "- ar: [سرت\n")
     with pytest.raises(GlossaryError, match="fix these problems before adding"):
-        add_entry(path, "سرت", "Sirte", "place")
+        write_entry(path, "سرت", "Sirte", "place")
 
 
 # --- the shipped glossary ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import ROOT
 from translator.cli import main
 from translator.errors import GlossaryError
-from translator.glossary.layers import add_entry, load_glossary
+from translator.glossary.layers import load_glossary, write_entry
 
 GOOD = """\
 # places
@@ -81,9 +81,9 @@ def test_add_avoid_to_the_files_own_entry_extends_it_in_place(tmp_path: Path,
 def test_nothing_new_for_the_files_own_entry_is_a_duplicate(tmp_path: Path) -> None:
     path = write(tmp_path)
     with pytest.raises(GlossaryError, match=r"already listed at .*g\.yaml:2; nothing to add"):
-        add_entry(path, "طرابلس", "Tripoli", avoid=[])
+        write_entry(path, "طرابلس", "Tripoli", avoid=[])
     with pytest.raises(GlossaryError, match="conflict: 'طرابلس' → 'Tarablus'"):
-        add_entry(path, "طرابلس", "Tarablus", avoid=["Trablus"])
+        write_entry(path, "طرابلس", "Tarablus", avoid=["Trablus"])
     assert path.read_text(encoding="utf-8") == GOOD
 
 

@@ -19,12 +19,12 @@ from translator.config import Settings
 from translator.errors import GlossaryError, InputError
 from translator.glossary.compiled import parse_cached
 from translator.glossary.matcher import Match, Matcher
-from translator.glossary.yaml_edit import Written, add_entry, split_renderings, write_entry
+from translator.glossary.yaml_edit import Written, split_renderings, write_entry
 from translator.glossary.yaml_file import TYPES, GlossaryEntry
 from translator.text.arabic import match_key
 
 __all__ = [
-    "TYPES", "Glossary", "GlossaryEntry", "Match", "Written", "add_entry", "file_holding", "folder_layers",
+    "TYPES", "Glossary", "GlossaryEntry", "Match", "Written", "file_holding", "folder_layers",
     "glossary_files", "glossary_for_checks", "load_glossary", "load_for_folder", "project_glossary_path",
     "PROJECT_GLOSSARY_NAME", "split_renderings", "write_entry",
 ]

@@ -1,4 +1,4 @@
-"""Provides write_entry()/add_entry(): a glossary file gets a new entry, or its own entry for the
+"""Provides write_entry(): a glossary file gets a new entry, or its own entry for the
 same Arabic and English is extended (spelling variants, alternatives, avoided renderings, a
 note, the type), keeping the file's comments and order either way; and remove_avoid(): avoided
 renderings taken out of the file's own entry, the same way.
@@ -41,19 +41,6 @@ def split_renderings(text: str) -> list[str]:
     semicolon (so "Tripoli, Libya; Trablus" keeps its comma); blanks dropped."""
     parts = text.split(";") if ";" in text else text.split(",")
     return [p.strip() for p in parts if p.strip()]
-
-
-def add_entry(
-    path: Path,
-    ar: str | list[str],
-    en: str,
-    type: str | None = None,
-    alt: Sequence[str] | None = None,
-    note: str = "",
-    avoid: Sequence[str] | None = None,
-) -> GlossaryEntry:
-    """`write_entry`'s entry (see there)."""
-    return write_entry(path, ar, en, type, alt, note, avoid).entry
 
 
 def write_entry(
