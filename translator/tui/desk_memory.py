@@ -131,11 +131,8 @@ class DeskMemory:
     def undo_reviewed(self, source: str, target: str, replaced: MemoryEntry | None) -> bool:
         """Undo an accept's `add_reviewed` (False when off or failing: nothing changed). An accept
         still queued is simply dropped."""
-        for i in range(len(self._pending) - 1, -1, -1):
-            change = self._pending[i]
-            if change.kind == "accept" and (change.source, change.target) == (source, target):
-                del self._pending[i]
-                return True
+        if self._drop_pending_accept(source, target):
+            return True
         replaced = self._replaced.pop((source, target), replaced)
         return self._change(_Change("unaccept", source, target, replaced)) is not False
 
@@ -186,12 +183,19 @@ class DeskMemory:
 
     def drop_queued(self, entry: MemoryEntry) -> bool:
         """Forget an entry still queued (a suggestion marked queued): it is never saved."""
-        for i, change in enumerate(self._pending):
-            if change.kind == "accept" and (change.source, change.target) == (entry.source, entry.target):
-                del self._pending[i]
-                return True
+        if self._drop_pending_accept(entry.source, entry.target):
+            return True
         memory = self.under(self.workspace.fingerprint)
         return memory is not None and memory.queue.drop(entry)
+
+    def _drop_pending_accept(self, source: str, target: str) -> bool:
+        """Take the latest queued accept of (source, target) out of the queue; False when none is queued."""
+        for i in range(len(self._pending) - 1, -1, -1):
+            change = self._pending[i]
+            if change.kind == "accept" and (change.source, change.target) == (source, target):
+                del self._pending[i]
+                return True
+        return False
 
     # -- another process holding the write lock -------------------------------------------
 
@@ -263,9 +267,12 @@ class DeskMemory:
         count = self.unsaved()
         if not count:
             return ""
-        path = next(iter(self._open.values())).path if self._open else "the translation memory"
-        return (f"Translation memory busy: another process holds {path} (a `translator memory import`?); "
+        return (f"Translation memory busy: another process holds {self._path() or 'the translation memory'} (a `translator memory import`?); "
                 f"{count} {'entry' if count == 1 else 'entries'} will be saved when it frees (your review is saved).")
+
+    def _path(self) -> Path | None:
+        """The memory's database file (one per folder, whatever the glossary), None before any is open."""
+        return next(iter(self._open.values())).path if self._open else None
 
     def close(self, wait: float = QUIT_WAIT, reviews: Path | None = None) -> str:
         """Save what is queued, waiting at most `wait` s for the lock, and close; "" when all was
@@ -274,7 +281,7 @@ class DeskMemory:
         saved = not self.unsaved() or wait_until(self._flush, wait)
         reviewed = sum(1 for change in self._pending if change.kind != "forget")
         lost = self.unsaved()
-        path = next(iter(self._open.values())).path if self._open else None
+        path = self._path()
         for memory in self._open.values():
             memory.queue.clear()
             memory.close()
