@@ -217,7 +217,7 @@ class ArgosEngine:
                 device=device,
                 inter_threads=self.settings.inter_threads,
                 intra_threads=self.settings.intra_threads,
-                max_queued_batches=-1,  # queueing a call never waits: its first sentences stream back at once
+                max_queued_batches=-1,  # _decode bounds what is queued (QUEUE_AHEAD); queueing never blocks
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise EngineError(f"{model_dir}: cannot load the model on {device} ({_first_line(exc)})") from None

@@ -174,10 +174,8 @@ def _first_pass(engine: Engine, inputs: list[str],
     """
     if not inputs:
         return iter(())
-    if isinstance(engine, StreamingEngine):
-        if avoid is None:
-            return engine.translate_stream(inputs, 1)
-        return engine.translate_stream(inputs, avoid=avoid if any(avoid) else None)
+    if isinstance(engine, StreamingEngine):  # its avoid takes empty lists: no suppression for those
+        return engine.translate_stream(inputs, 1 if avoid is None else None, avoid)
     if avoid is None:
         return enumerate([output] for output in engine.translate(inputs))
     return enumerate(_hypotheses(engine, inputs, avoid))
