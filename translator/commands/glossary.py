@@ -83,7 +83,7 @@ def run_add(args: argparse.Namespace) -> int:
     if path is None:
         first = Path(settings.glossary_paths[0])
         folder = first.is_dir() or not first.suffix
-        held = file_holding(first, args.ar) if first.exists() else None
+        held = file_holding(first, args.ar)
         path = held or (first / TYPE_FILES[args.type or "term"] if folder else first)
     added = add_term(folder_layers(settings, Path(path).parent), Path(path), args.ar, args.en, args.type, args.alt,
                      args.note, args.avoid)
@@ -112,7 +112,7 @@ def run_unavoid(args: argparse.Namespace) -> int:
     path = args.file
     if path is None:
         first = Path(load_settings().glossary_paths[0])
-        path = file_holding(first, args.ar) if first.exists() else None
+        path = file_holding(first, args.ar)
         if path is None:
             raise GlossaryError([f"{first}: no entry for {args.ar[0]} in the configured glossary; "
                                  "give the file that holds it with --file"])

@@ -158,8 +158,10 @@ def load_glossary(paths: Sequence[Path | str] | Path | str) -> Glossary:
 
 def file_holding(layer: Path, arabic: Sequence[str]) -> Path | None:
     """The file of glossary layer `layer` (a folder or a file) whose entry owns one of the Arabic
-    forms, where an edit of that entry belongs; None when none does or the layer does not load
-    (then adding reports the file's own problems)."""
+    forms, where an edit of that entry belongs; None when none does, or the layer is missing or
+    does not load (then adding reports the file's own problems)."""
+    if not Path(layer).exists():
+        return None
     try:
         glossary = load_glossary([layer])
     except GlossaryError:
